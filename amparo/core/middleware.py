@@ -1,0 +1,86 @@
+"""Request-wide concerns: interface language, audit origin, session lifetime, second factor."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+
+from .audit import RequestOrigin, reset_request_origin, set_request_origin
+
+Handler = Callable[[HttpRequest], HttpResponse]
+SUPPORTED = {code for code, _ in settings.LANGUAGES}
+
+
+def _requested_language(request: HttpRequest) -> str:
+    """Spanish unless the user chose otherwise (session) or the client asks (Accept-Language)."""
+    chosen = request.session.get("language") if hasattr(request, "session") else None
+    if chosen in SUPPORTED:
+        return chosen
+    accept = request.headers.get("Accept-Language", "")
+    for part in accept.split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in SUPPORTED:
+            return code
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = _requested_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+
+class AuditContextMiddleware:
+    """Makes the client address available to `audit_record` without threading it through."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_request_origin(RequestOrigin(ip=request.META.get("REMOTE_ADDR") or None))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_origin(token)
+
+
+OPEN_PATHS = ("/accounts/", "/static/", "/api/", "/language/", "/healthz", "/public/")
+
+
+class SecondFactorRequiredMiddleware:
+    """Administrators and auditors must verify a TOTP code before anything else.
+
+    Also ends any session older than SESSION_ABSOLUTE_SECONDS, idle or not.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.setdefault("started_at", int(time.time()))
+            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+            if (
+                user.needs_second_factor
+                and not user.is_verified()
+                and not request.path.startswith(OPEN_PATHS)
+            ):
+                return redirect("otp_verify")
+        return self.get_response(request)

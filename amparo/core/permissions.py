@@ -1,0 +1,57 @@
+"""What each role may do. The one table every view, endpoint and test reads."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+
+
+class Perm(StrEnum):
+    PERSON_READ = "person.read"
+    PERSON_WRITE = "person.write"
+    PERSON_VOID = "person.void"
+    AUDIT_READ = "audit.read"
+    AUDIT_READ_ALL = "audit.read_all"
+    USER_MANAGE = "user.manage"
+    REFERENCE_READ = "reference.read"
+    STATS_READ = "stats.read"
+
+
+_EVERYONE = {Perm.REFERENCE_READ}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.OPERATOR: frozenset(_EVERYONE | {Perm.PERSON_READ, Perm.PERSON_WRITE}),
+    Role.CASEWORKER: frozenset(_EVERYONE | {Perm.PERSON_READ, Perm.PERSON_WRITE}),
+    Role.SUPERVISOR: frozenset(
+        _EVERYONE | {Perm.PERSON_READ, Perm.PERSON_WRITE, Perm.PERSON_VOID, Perm.STATS_READ}
+    ),
+    # Analysts work with figures, never with named people.
+    Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_READ}),
+    # Administrators manage accounts; they do not read case files by virtue of the role.
+    Role.INSTITUTION_ADMIN: frozenset(_EVERYONE | {Perm.USER_MANAGE}),
+    Role.SYSTEM_ADMIN: frozenset(_EVERYONE | {Perm.USER_MANAGE}),
+    # Auditors read the trail of their institution; the national auditor reads all of it.
+    Role.AUDITOR: frozenset(_EVERYONE | {Perm.AUDIT_READ}),
+}
+
+
+def has_perm(user: User | None, perm: Perm) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+class Forbidden(Exception):
+    """The actor's role does not allow the action (shown as 403)."""
+
+    def __init__(self, perm: Perm) -> None:
+        super().__init__(str(_("Your role does not allow this action.")))
+        self.perm = perm
+
+
+def require(user: User | None, perm: Perm) -> None:
+    if not has_perm(user, perm):
+        raise Forbidden(perm)

@@ -1,0 +1,122 @@
+"""Pages of the network shell: home per role, language, second factor, audit search, errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .audit import audit_record
+from .models import Role
+from .permissions import Perm, has_perm
+from .queries import audit_search
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from amparo.people.queries import persons_visible_to
+
+    user = request.user
+    context: dict[str, object] = {"role_label": Role(user.role).label}
+    if has_perm(user, Perm.PERSON_READ):
+        visible = persons_visible_to(user)
+        context["recent"] = visible.filter(created_by=user).order_by("-created_at")[:10]
+        context["held_count"] = visible.count()
+    if has_perm(user, Perm.STATS_READ):
+        from amparo.people.models import Involvement
+
+        context["by_sex"] = (
+            Involvement.objects.filter(institution_id=user.institution_id, person__voided_at__isnull=True)
+            .values("person__sex").annotate(n=Count("person_id", distinct=True)).order_by("person__sex")
+        )
+    if has_perm(user, Perm.USER_MANAGE):
+        from .models import User
+
+        members = User.objects.filter(institution_id=user.institution_id)
+        context["members"] = members.order_by("username")[:50]
+    if has_perm(user, Perm.AUDIT_READ):
+        context["audit_recent"] = audit_search(actor=user)[:10]
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    language = request.POST.get("language", "")
+    if language in {code for code, _ in settings.LANGUAGES}:
+        request.session["language"] = language
+        if request.user.is_authenticated and request.user.language != language:
+            type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        token = "".join(request.POST.get("token", "").split())
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+        if device and token.isdigit() and device.verify_token(token):
+            otp_login(request, device)
+            audit_record(actor=request.user, action="auth.second_factor")
+            return redirect("home")
+        error = _("The code is not valid. Enter the 6 digits your authenticator shows now.")
+    return render(request, "registration/otp_verify.html", {"error": error}, status=400 if error else 200)
+
+
+def _parse_day(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def audit_page(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, Perm.AUDIT_READ):
+        return forbidden(request)
+    params = request.GET
+    since, until = _parse_day(params.get("since", "")), _parse_day(params.get("until", ""))
+    errors = {}
+    if params.get("since") and since is None:
+        errors["since"] = _("Enter a valid date (YYYY-MM-DD).")
+    if params.get("until") and until is None:
+        errors["until"] = _("Enter a valid date (YYYY-MM-DD).")
+    entries = audit_search(
+        actor=request.user, username=params.get("username", "")[:150],
+        action=params.get("action", "")[:60], since=since, until=until,
+    )
+    page = Paginator(entries, 50).get_page(params.get("page"))
+    return render(request, "core/audit.html", {"page": page, "errors": errors, "params": params})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/error.html", {"code": 400, "message": _("The request could not be understood.")}, status=400)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/error.html", {"code": 403, "message": _("You do not have access to this page.")}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/error.html", {"code": 404, "message": _("This page does not exist or you do not have access to it.")}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/error.html", {"code": 500, "message": _("Something went wrong on our side. Nothing was saved.")}, status=500)

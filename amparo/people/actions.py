@@ -1,0 +1,487 @@
+"""Writes to people. Each action is atomic and writes its own audit entry.
+
+Nothing else saves these models: views and API endpoints parse input and call an action.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.core.audit import audit_record
+from amparo.core.errors import Conflict, InvalidInput, NotFound
+from amparo.core.models import Country, Language, Municipality, User
+from amparo.core.permissions import Perm, require
+
+from .models import (
+    PROTECTING_MARKERS,
+    BirthDatePrecision,
+    ContactPoint,
+    DocumentType,
+    Household,
+    HouseholdMember,
+    IdentityDocument,
+    Involvement,
+    Person,
+    PersonName,
+    PersonSearchToken,
+    Relation,
+    RelationKind,
+    Sex,
+    Vulnerability,
+    VulnerabilityMarker,
+)
+from .queries import persons_visible_to
+from .text import name_tokens, normalize_document_number
+
+MAX_AGE = 120
+
+
+@dataclass
+class PersonInput:
+    given_names: str
+    first_surname: str = ""
+    second_surname: str = ""
+    sex: str = Sex.UNKNOWN
+    birth_date: date | None = None
+    birth_date_precision: str = BirthDatePrecision.EXACT
+    age_years: int | None = None
+    age_recorded_on: date | None = None
+    nationality: str | None = None
+    origin_municipality: str | None = None
+    origin_place: str = ""
+    preferred_language: str | None = None
+    other_languages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentInput:
+    doc_type: str
+    number: str
+    issuing_country: str
+    expires_on: date | None = None
+
+
+PERSON_FIELDS = [f for f in PersonInput.__dataclass_fields__ if f != "other_languages"]
+
+
+def _clean_text(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def validate_person(data: PersonInput, *, today: date | None = None) -> dict[str, list[str]]:
+    """Every rule a person must satisfy, with a message per field in the active language."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    data.given_names = _clean_text(data.given_names)
+    data.first_surname = _clean_text(data.first_surname)
+    data.second_surname = _clean_text(data.second_surname)
+    if not data.given_names and not data.first_surname:
+        add("given_names", _("Enter the given names or at least one surname."))
+    for name in ("given_names", "first_surname", "second_surname"):
+        if len(getattr(data, name)) > (200 if name == "given_names" else 100):
+            add(name, _("This name is too long."))
+    if data.sex not in Sex.values:
+        add("sex", _("Unknown value “%(value)s”.") % {"value": data.sex})
+    if data.birth_date_precision not in BirthDatePrecision.values:
+        add("birth_date_precision", _("Unknown value “%(value)s”.") % {"value": data.birth_date_precision})
+    if data.birth_date:
+        if data.birth_date > today:
+            add("birth_date", _("The date of birth cannot be in the future."))
+        elif today.year - data.birth_date.year > MAX_AGE:
+            add("birth_date", _("The date of birth gives an age over %(max)s years.") % {"max": MAX_AGE})
+    if data.age_years is not None:
+        if data.age_years < 0 or data.age_years > MAX_AGE:
+            add("age_years", _("The age must be between 0 and %(max)s.") % {"max": MAX_AGE})
+        if data.age_recorded_on is None:
+            data.age_recorded_on = today
+        elif data.age_recorded_on > today:
+            add("age_recorded_on", _("The date the age was given cannot be in the future."))
+        if data.birth_date and not errors.get("birth_date"):
+            born = data.birth_date
+            at = data.age_recorded_on
+            actual = at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+            if abs(actual - data.age_years) > 1:
+                add("age_years", _("The age does not agree with the date of birth."))
+    if data.nationality and not Country.objects.filter(code=data.nationality.upper()).exists():
+        add("nationality", _("Unknown country code “%(code)s”.") % {"code": data.nationality})
+    elif data.nationality:
+        data.nationality = data.nationality.upper()
+    if data.origin_municipality and not Municipality.objects.filter(
+        code=data.origin_municipality
+    ).exists():
+        add("origin_municipality", _("Unknown municipality code “%(code)s”.") % {"code": data.origin_municipality})
+    languages = [c for c in [data.preferred_language, *data.other_languages] if c]
+    known = set(Language.objects.filter(code__in=languages).values_list("code", flat=True))
+    for code in languages:
+        if code not in known:
+            name = "preferred_language" if code == data.preferred_language else "other_languages"
+            add(name, _("Unknown language code “%(code)s”.") % {"code": code})
+    return errors
+
+
+def validate_document(doc: DocumentInput, *, index: int | None = None) -> dict[str, list[str]]:
+    prefix = f"documents[{index}]." if index is not None else ""
+    errors: dict[str, list[str]] = {}
+    if doc.doc_type not in DocumentType.values:
+        errors[prefix + "doc_type"] = [_("Unknown document type “%(value)s”.") % {"value": doc.doc_type}]
+    normalized = normalize_document_number(doc.number or "")
+    if not normalized:
+        errors[prefix + "number"] = [_("Enter the document number.")]
+    elif len(normalized) > 40:
+        errors[prefix + "number"] = [_("The document number is too long.")]
+    elif doc.doc_type == DocumentType.DPI and (len(normalized) != 13 or not normalized.isdigit()):
+        errors[prefix + "number"] = [_("A DPI number has 13 digits.")]
+    if not Country.objects.filter(code=(doc.issuing_country or "").upper()).exists():
+        errors[prefix + "issuing_country"] = [
+            _("Unknown country code “%(code)s”.") % {"code": doc.issuing_country}
+        ]
+    return errors
+
+
+def _existing_holder(doc: DocumentInput) -> uuid.UUID | None:
+    return (
+        IdentityDocument.objects.filter(
+            doc_type=doc.doc_type, issuing_country_id=doc.issuing_country.upper(),
+            number_normalized=normalize_document_number(doc.number), voided_at__isnull=True,
+        )
+        .values_list("person_id", flat=True)
+        .first()
+    )
+
+
+def _reindex(person: Person) -> None:
+    parts = [person.given_names, person.first_surname, person.second_surname]
+    for other in person.other_names.filter(voided_at__isnull=True):
+        parts += [other.given_names, other.first_surname, other.second_surname]
+    tokens = set(name_tokens(*parts))
+    tokens |= {
+        n.lower()
+        for n in person.documents.filter(voided_at__isnull=True).values_list(
+            "number_normalized", flat=True
+        )
+    }
+    PersonSearchToken.objects.filter(person=person).delete()
+    PersonSearchToken.objects.bulk_create(
+        PersonSearchToken(person=person, token=t[:64]) for t in sorted(tokens)
+    )
+
+
+def _refresh_protection(person: Person) -> None:
+    protected = person.markers.filter(voided_at__isnull=True, kind__in=PROTECTING_MARKERS).exists()
+    if protected != person.protected:
+        Person.objects.filter(pk=person.pk).update(protected=protected)
+        person.protected = protected
+
+
+def _create_document(person: Person, doc: DocumentInput) -> IdentityDocument:
+    try:
+        with transaction.atomic():
+            return IdentityDocument.objects.create(
+                person=person, doc_type=doc.doc_type, number=doc.number.strip(),
+                number_normalized=normalize_document_number(doc.number),
+                issuing_country_id=doc.issuing_country.upper(), expires_on=doc.expires_on,
+            )
+    except IntegrityError as exc:
+        raise InvalidInput.field(
+            "number", _("This document number is already registered to another person.")
+        ) from exc
+
+
+def _person_values(data: PersonInput) -> dict[str, Any]:
+    values = {k: v for k, v in asdict(data).items() if k in PERSON_FIELDS}
+    values["nationality_id"] = values.pop("nationality") or None
+    values["origin_municipality_id"] = values.pop("origin_municipality") or None
+    values["preferred_language_id"] = values.pop("preferred_language") or None
+    return values
+
+
+def person_register(
+    *,
+    actor: User,
+    data: PersonInput,
+    documents: list[DocumentInput] | None = None,
+    markers: list[str] | None = None,
+) -> Person:
+    """Register a new person held by the actor's institution and team.
+
+    A document already held by someone else is refused with a pointer to `person_link`, so
+    the network keeps one record per person.
+    """
+    require(actor, Perm.PERSON_WRITE)
+    documents = documents or []
+    markers = markers or []
+    errors = validate_person(data)
+    for i, doc in enumerate(documents):
+        errors.update(validate_document(doc, index=i))
+    for kind in markers:
+        if kind not in Vulnerability.values:
+            errors.setdefault("markers", []).append(
+                _("Unknown vulnerability “%(value)s”.") % {"value": kind}
+            )
+    if errors:
+        raise InvalidInput(errors)
+    for i, doc in enumerate(documents):
+        if _existing_holder(doc):
+            raise InvalidInput.field(
+                f"documents[{i}].number",
+                _("This document is already registered to a person in the network. "
+                  "Link that record instead of creating a new one."),
+            )
+    with transaction.atomic():
+        person = Person.objects.create(created_by=actor, **_person_values(data))
+        person.other_languages.set(data.other_languages)
+        Involvement.objects.create(
+            person=person, institution_id=actor.institution_id, team_id=actor.team_id,
+            created_by=actor, source=Involvement.Source.REGISTERED,
+        )
+        for i, doc in enumerate(documents):
+            try:
+                _create_document(person, doc)
+            except InvalidInput as exc:
+                raise InvalidInput({f"documents[{i}].number": exc.errors["number"]}) from exc
+        VulnerabilityMarker.objects.bulk_create(
+            VulnerabilityMarker(person=person, kind=k, recorded_by=actor) for k in dict.fromkeys(markers)
+        )
+        _refresh_protection(person)
+        _reindex(person)
+        audit_record(
+            actor=actor, action="person.register", obj=person, person_id=person.pk,
+            detail={"documents": len(documents), "markers": sorted(set(markers))},
+        )
+    return person
+
+
+def person_link(*, actor: User, document: DocumentInput, reason: str = "") -> Person:
+    """Bring an existing person into the actor's institution, proven by an identity document.
+
+    A protected record is never linked this way: its holders must refer the person.
+    """
+    require(actor, Perm.PERSON_WRITE)
+    errors = validate_document(document)
+    if errors:
+        raise InvalidInput(errors)
+    holder = _existing_holder(document)
+    if holder is None:
+        raise InvalidInput.field("number", _("No person holds this document."))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=holder)
+        if person.protected:
+            raise InvalidInput.field(
+                "number",
+                _("This person's record is protected. Ask the institution that holds it "
+                  "for a referral."),
+            )
+        Involvement.objects.get_or_create(
+            person=person, institution_id=actor.institution_id, team_id=actor.team_id,
+            defaults={"created_by": actor, "source": Involvement.Source.LINKED},
+        )
+        audit_record(
+            actor=actor, action="person.link", obj=person, person_id=person.pk, reason=reason,
+            detail={"doc_type": document.doc_type},
+        )
+    return person
+
+
+def _visible_for_update(actor: User, person_id: uuid.UUID) -> Person:
+    person = persons_visible_to(actor).select_for_update().filter(pk=person_id).first()
+    if person is None:
+        raise NotFound
+    return person
+
+
+def person_update(
+    *, actor: User, person_id: uuid.UUID, version: int, data: PersonInput
+) -> Person:
+    """Replace the person's details if nobody changed them since `version` was read."""
+    require(actor, Perm.PERSON_WRITE)
+    errors = validate_person(data)
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        person = _visible_for_update(actor, person_id)
+        values = _person_values(data)
+        if person.version != version:
+            current = {k: getattr(person, k) for k in values}
+            changes = {
+                k: {"yours": values[k], "theirs": v} for k, v in current.items() if v != values[k]
+            }
+            raise Conflict(
+                _("Someone else changed this person while you were editing."),
+                current_version=person.version, changes=changes,
+            )
+        before = {k: getattr(person, k) for k in values}
+        for key, value in values.items():
+            setattr(person, key, value)
+        person.version += 1
+        person.save()
+        person.other_languages.set(data.other_languages)
+        _reindex(person)
+        changed = sorted(k for k in values if before[k] != values[k])
+        audit_record(
+            actor=actor, action="person.update", obj=person, person_id=person.pk,
+            detail={"fields": changed},
+        )
+    return person
+
+
+def person_void(*, actor: User, person_id: uuid.UUID, reason: str) -> Person:
+    """Void a record created in error. Nothing is deleted; the reason is kept."""
+    require(actor, Perm.PERSON_VOID)
+    if not reason.strip():
+        raise InvalidInput.field("reason", _("Say why the record is voided."))
+    with transaction.atomic():
+        person = _visible_for_update(actor, person_id)
+        person.voided_at = timezone.now()
+        person.void_reason = reason.strip()
+        person.version += 1
+        person.save(update_fields=["voided_at", "void_reason", "version", "updated_at"])
+        audit_record(
+            actor=actor, action="person.void", obj=person, person_id=person.pk, reason=reason
+        )
+    return person
+
+
+def document_add(*, actor: User, person_id: uuid.UUID, document: DocumentInput) -> IdentityDocument:
+    require(actor, Perm.PERSON_WRITE)
+    errors = validate_document(document)
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        person = _visible_for_update(actor, person_id)
+        doc = _create_document(person, document)
+        _reindex(person)
+        audit_record(
+            actor=actor, action="person.document_add", obj=doc, person_id=person.pk,
+            detail={"doc_type": doc.doc_type},
+        )
+    return doc
+
+
+def contact_add(
+    *, actor: User, person_id: uuid.UUID, kind: str, value: str, country: str | None = None,
+    note: str = "",
+) -> ContactPoint:
+    require(actor, Perm.PERSON_WRITE)
+    errors: dict[str, list[str]] = {}
+    if kind not in ContactPoint.Kind.values:
+        errors["kind"] = [_("Unknown contact kind “%(value)s”.") % {"value": kind}]
+    value = value.strip()
+    if not value:
+        errors["value"] = [_("Enter the contact.")]
+    elif len(value) > 300:
+        errors["value"] = [_("The contact is too long.")]
+    if country and not Country.objects.filter(code=country.upper()).exists():
+        errors["country"] = [_("Unknown country code “%(code)s”.") % {"code": country}]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        person = _visible_for_update(actor, person_id)
+        contact = ContactPoint.objects.create(
+            person=person, kind=kind, value=value,
+            country_id=country.upper() if country else None, note=note.strip()[:200],
+        )
+        audit_record(actor=actor, action="person.contact_add", obj=contact, person_id=person.pk)
+    return contact
+
+
+def name_add(
+    *, actor: User, person_id: uuid.UUID, kind: str, given_names: str = "",
+    first_surname: str = "", second_surname: str = "",
+) -> PersonName:
+    require(actor, Perm.PERSON_WRITE)
+    if kind not in PersonName.Kind.values:
+        raise InvalidInput.field("kind", _("Unknown value “%(value)s”.") % {"value": kind})
+    if not (given_names.strip() or first_surname.strip()):
+        raise InvalidInput.field("given_names", _("Enter the given names or at least one surname."))
+    with transaction.atomic():
+        person = _visible_for_update(actor, person_id)
+        name = PersonName.objects.create(
+            person=person, kind=kind, given_names=_clean_text(given_names)[:200],
+            first_surname=_clean_text(first_surname)[:100],
+            second_surname=_clean_text(second_surname)[:100],
+        )
+        _reindex(person)
+        audit_record(actor=actor, action="person.name_add", obj=name, person_id=person.pk)
+    return name
+
+
+def markers_set(*, actor: User, person_id: uuid.UUID, kinds: list[str]) -> list[str]:
+    """Make the person's active vulnerability markers exactly `kinds`."""
+    require(actor, Perm.PERSON_WRITE)
+    unknown = [k for k in kinds if k not in Vulnerability.values]
+    if unknown:
+        raise InvalidInput.field(
+            "markers", _("Unknown vulnerability “%(value)s”.") % {"value": unknown[0]}
+        )
+    wanted = set(kinds)
+    with transaction.atomic():
+        person = _visible_for_update(actor, person_id)
+        active = {m.kind: m for m in person.markers.filter(voided_at__isnull=True)}
+        now = timezone.now()
+        removed = [k for k in active if k not in wanted]
+        VulnerabilityMarker.objects.filter(pk__in=[active[k].pk for k in removed]).update(voided_at=now)
+        added = [k for k in sorted(wanted) if k not in active]
+        VulnerabilityMarker.objects.bulk_create(
+            VulnerabilityMarker(person=person, kind=k, recorded_by=actor) for k in added
+        )
+        _refresh_protection(person)
+        audit_record(
+            actor=actor, action="person.markers_set", obj=person, person_id=person.pk,
+            detail={"added": added, "removed": sorted(removed)},
+        )
+    return sorted(wanted)
+
+
+def relation_add(
+    *, actor: User, from_person_id: uuid.UUID, to_person_id: uuid.UUID, kind: str
+) -> Relation:
+    require(actor, Perm.PERSON_WRITE)
+    if kind not in RelationKind.values:
+        raise InvalidInput.field("kind", _("Unknown relation “%(value)s”.") % {"value": kind})
+    if from_person_id == to_person_id:
+        raise InvalidInput.field("to_person", _("A person cannot be related to themselves."))
+    with transaction.atomic():
+        first = _visible_for_update(actor, from_person_id)
+        try:
+            second = _visible_for_update(actor, to_person_id)
+        except NotFound as exc:
+            raise InvalidInput.field("to_person", _("No such person in your records.")) from exc
+        relation, created = Relation.objects.get_or_create(
+            from_person=first, to_person=second, kind=kind, voided_at=None
+        )
+        if created:
+            audit_record(
+                actor=actor, action="person.relation_add", obj=relation, person_id=first.pk,
+                detail={"kind": kind, "to_person": str(second.pk)},
+            )
+    return relation
+
+
+def household_create(*, actor: User, label: str, member_ids: list[uuid.UUID], head_id: uuid.UUID | None = None) -> Household:
+    require(actor, Perm.PERSON_WRITE)
+    if not label.strip():
+        raise InvalidInput.field("label", _("Name the household."))
+    if not member_ids:
+        raise InvalidInput.field("members", _("A household needs at least one member."))
+    with transaction.atomic():
+        members = [_visible_for_update(actor, pid) for pid in dict.fromkeys(member_ids)]
+        household = Household.objects.create(label=label.strip()[:200])
+        HouseholdMember.objects.bulk_create(
+            HouseholdMember(household=household, person=p, is_head=(p.pk == head_id)) for p in members
+        )
+        for person in members:
+            audit_record(
+                actor=actor, action="household.member_add", obj=household, person_id=person.pk
+            )
+    return household

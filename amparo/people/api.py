@@ -1,0 +1,257 @@
+"""People endpoints of the REST API. They parse, call queries and actions, and serialize."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from amparo.core.permissions import Perm, require
+
+from . import actions
+from .models import ContactPoint, Person
+from .queries import person_get, person_search, persons_visible_to
+
+router = Router(tags=["people"])
+
+
+
+class DocumentIn(Schema):
+    doc_type: str = Field(..., max_length=30, examples=["passport"])
+    number: str = Field(..., max_length=60)
+    issuing_country: str = Field(..., max_length=2, examples=["GT"])
+    expires_on: date | None = None
+
+
+class PersonIn(Schema):
+    given_names: str = Field("", max_length=200, examples=["María Josefa"])
+    first_surname: str = Field("", max_length=100, examples=["Tzoc"])
+    second_surname: str = Field("", max_length=100)
+    sex: str = Field("U", max_length=1, description="F, M, X or U")
+    birth_date: date | None = None
+    birth_date_precision: str = Field("exact", max_length=10)
+    age_years: int | None = Field(None, ge=0, le=150)
+    age_recorded_on: date | None = None
+    nationality: str | None = Field(None, max_length=2, description="ISO 3166 alpha-2")
+    origin_municipality: str | None = Field(None, max_length=4, description="INE code")
+    origin_place: str = Field("", max_length=200)
+    preferred_language: str | None = Field(None, max_length=3, description="ISO 639-3")
+    other_languages: list[str] = Field(default_factory=list, max_length=20)
+
+    def to_input(self) -> actions.PersonInput:
+        return actions.PersonInput(**self.dict())
+
+
+class PersonCreateIn(PersonIn):
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=10)
+    markers: list[str] = Field(default_factory=list, max_length=20)
+
+
+class PersonUpdateIn(PersonIn):
+    version: int = Field(..., ge=1, description="The version you read; a newer one is a conflict")
+
+
+class DocumentOut(Schema):
+    id: int
+    doc_type: str
+    number: str
+    issuing_country: str = Field(alias="issuing_country_id")
+    expires_on: date | None
+
+
+class ContactIn(Schema):
+    kind: Literal["phone", "whatsapp", "email", "address"]
+    value: str = Field(..., max_length=300)
+    country: str | None = Field(None, max_length=2)
+    note: str = Field("", max_length=200)
+
+
+class ContactOut(Schema):
+    id: int
+    kind: str
+    value: str
+    country: str | None = Field(None, alias="country_id")
+    note: str
+
+
+class NameIn(Schema):
+    kind: str = Field("alias", max_length=20)
+    given_names: str = Field("", max_length=200)
+    first_surname: str = Field("", max_length=100)
+    second_surname: str = Field("", max_length=100)
+
+
+class NameOut(NameIn):
+    id: int
+
+
+class MarkersIn(Schema):
+    markers: list[str] = Field(..., max_length=20)
+
+
+class RelationIn(Schema):
+    to_person: uuid.UUID
+    kind: str = Field(..., max_length=20)
+
+
+class LinkIn(Schema):
+    document: DocumentIn
+    reason: str = Field("", max_length=500)
+
+
+class VoidIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+class PersonSummary(Schema):
+    id: uuid.UUID
+    given_names: str
+    first_surname: str
+    second_surname: str
+    sex: str
+    birth_date: date | None
+    age_years: int | None
+    nationality: str | None = Field(None, alias="nationality_id")
+    protected: bool
+    version: int
+
+
+class PersonOut(PersonSummary):
+    birth_date_precision: str
+    age_recorded_on: date | None
+    origin_municipality: str | None = Field(None, alias="origin_municipality_id")
+    origin_place: str
+    preferred_language: str | None = Field(None, alias="preferred_language_id")
+    other_languages: list[str]
+    markers: list[str]
+    documents: list[DocumentOut]
+    contacts: list[ContactOut]
+    other_names: list[NameOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_other_languages(obj: Person) -> list[str]:
+        return sorted(obj.other_languages.values_list("code", flat=True))
+
+    @staticmethod
+    def resolve_markers(obj: Person) -> list[str]:
+        return sorted(obj.markers.filter(voided_at__isnull=True).values_list("kind", flat=True))
+
+    @staticmethod
+    def resolve_documents(obj: Person) -> list[object]:
+        return list(obj.documents.filter(voided_at__isnull=True))
+
+    @staticmethod
+    def resolve_contacts(obj: Person) -> list[object]:
+        return list(obj.contacts.filter(voided_at__isnull=True))
+
+    @staticmethod
+    def resolve_other_names(obj: Person) -> list[object]:
+        return list(obj.other_names.filter(voided_at__isnull=True))
+
+
+class SearchOut(Schema):
+    results: list[PersonSummary]
+    truncated: bool
+
+
+class PersonFilters(Schema):
+    sex: Literal["F", "M", "X", "U"] | None = None
+    nationality: str | None = Field(None, max_length=2)
+    protected: bool | None = None
+
+
+@router.get("/persons", response=list[PersonSummary], summary="List people you hold")
+@paginate(LimitOffsetPagination)
+def persons_list(request: HttpRequest, filters: Query[PersonFilters]):  # type: ignore[no-untyped-def]
+    require(request.user, Perm.PERSON_READ)
+    qs = persons_visible_to(request.user).order_by("first_surname", "second_surname", "id")
+    if filters.sex:
+        qs = qs.filter(sex=filters.sex)
+    if filters.nationality:
+        qs = qs.filter(nationality_id=filters.nationality.upper())
+    if filters.protected is not None:
+        qs = qs.filter(protected=filters.protected)
+    return qs
+
+
+@router.get("/persons/search", response=SearchOut, summary="Search by name part or document")
+def persons_search(request: HttpRequest, q: str = Query(..., min_length=1, max_length=100)) -> dict[str, object]:
+    require(request.user, Perm.PERSON_READ)
+    result = person_search(actor=request.user, query=q)
+    return {"results": result.people, "truncated": result.truncated}
+
+
+@router.post("/persons", response={201: PersonOut}, summary="Register a person")
+def persons_create(request: HttpRequest, payload: PersonCreateIn) -> tuple[int, Person]:
+    person = actions.person_register(
+        actor=request.user, data=PersonIn(**payload.dict(exclude={"documents", "markers"})).to_input(),
+        documents=[actions.DocumentInput(**d.dict()) for d in payload.documents],
+        markers=payload.markers,
+    )
+    return 201, person
+
+
+@router.post("/persons/link", response=PersonOut, summary="Link an existing person by document")
+def persons_link(request: HttpRequest, payload: LinkIn) -> Person:
+    return actions.person_link(
+        actor=request.user, document=actions.DocumentInput(**payload.document.dict()),
+        reason=payload.reason,
+    )
+
+
+@router.get("/persons/{person_id}", response=PersonOut, summary="One person")
+def persons_detail(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    return person_get(actor=request.user, person_id=person_id)
+
+
+@router.put("/persons/{person_id}", response=PersonOut, summary="Update a person's details")
+def persons_update(request: HttpRequest, person_id: uuid.UUID, payload: PersonUpdateIn) -> Person:
+    data = PersonIn(**payload.dict(exclude={"version"})).to_input()
+    return actions.person_update(
+        actor=request.user, person_id=person_id, version=payload.version, data=data
+    )
+
+
+@router.post("/persons/{person_id}/void", response=PersonSummary, summary="Void a record")
+def persons_void(request: HttpRequest, person_id: uuid.UUID, payload: VoidIn) -> Person:
+    return actions.person_void(actor=request.user, person_id=person_id, reason=payload.reason)
+
+
+@router.post("/persons/{person_id}/documents", response={201: DocumentOut})
+def persons_document_add(request: HttpRequest, person_id: uuid.UUID, payload: DocumentIn) -> tuple[int, object]:
+    doc = actions.document_add(
+        actor=request.user, person_id=person_id, document=actions.DocumentInput(**payload.dict())
+    )
+    return 201, doc
+
+
+@router.post("/persons/{person_id}/contacts", response={201: ContactOut})
+def persons_contact_add(request: HttpRequest, person_id: uuid.UUID, payload: ContactIn) -> tuple[int, ContactPoint]:
+    contact = actions.contact_add(actor=request.user, person_id=person_id, **payload.dict())
+    return 201, contact
+
+
+@router.post("/persons/{person_id}/names", response={201: NameOut})
+def persons_name_add(request: HttpRequest, person_id: uuid.UUID, payload: NameIn) -> tuple[int, object]:
+    return 201, actions.name_add(actor=request.user, person_id=person_id, **payload.dict())
+
+
+@router.put("/persons/{person_id}/markers", response=MarkersIn)
+def persons_markers_set(request: HttpRequest, person_id: uuid.UUID, payload: MarkersIn) -> dict[str, list[str]]:
+    kinds = actions.markers_set(actor=request.user, person_id=person_id, kinds=payload.markers)
+    return {"markers": kinds}
+
+
+@router.post("/persons/{person_id}/relations", response={201: RelationIn})
+def persons_relation_add(request: HttpRequest, person_id: uuid.UUID, payload: RelationIn) -> tuple[int, dict[str, object]]:
+    relation = actions.relation_add(
+        actor=request.user, from_person_id=person_id, to_person_id=payload.to_person,
+        kind=payload.kind,
+    )
+    return 201, {"to_person": relation.to_person_id, "kind": relation.kind}

@@ -1,0 +1,115 @@
+"""Web forms for people: they parse input; the actions validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from amparo.core.errors import InvalidInput
+from amparo.core.models import Country, Language
+
+from .actions import DocumentInput, PersonInput
+from .models import BirthDatePrecision, DocumentType, Sex, Vulnerability
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(c.code, c.name) for c in Country.objects.all()]
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [
+        (lang.code, lang.name) for lang in Language.objects.filter(national=True)
+    ]
+
+
+class PersonForm(forms.Form):
+    given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
+    first_surname = forms.CharField(label=_("First surname"), max_length=100, required=False)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("If you only know the age, leave it empty and enter the age."),
+    )
+    birth_date_precision = forms.ChoiceField(
+        label=_("Precision of the date"), choices=BirthDatePrecision.choices,
+        initial=BirthDatePrecision.EXACT,
+    )
+    age_years = forms.IntegerField(label=_("Age in years"), required=False, min_value=0, max_value=150)
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    origin_municipality = forms.CharField(
+        label=_("Municipality of origin (INE code)"), max_length=4, required=False,
+        help_text=_("Four digits, e.g. 0901 for Quetzaltenango."),
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), required=False)
+    markers = forms.MultipleChoiceField(
+        label=_("Vulnerability"), choices=Vulnerability.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["nationality"].choices = _country_choices()
+        self.fields["preferred_language"].choices = _language_choices()
+
+    def to_input(self) -> PersonInput:
+        d = self.cleaned_data
+        return PersonInput(
+            given_names=d["given_names"], first_surname=d["first_surname"],
+            second_surname=d["second_surname"], sex=d["sex"], birth_date=d["birth_date"],
+            birth_date_precision=d["birth_date_precision"], age_years=d["age_years"],
+            nationality=d["nationality"] or None,
+            origin_municipality=d["origin_municipality"] or None,
+            preferred_language=d["preferred_language"] or None,
+        )
+
+    def add_action_errors(self, exc: InvalidInput) -> None:
+        for name, messages in exc.errors.items():
+            field = name.split(".")[-1] if name.startswith("documents") else name
+            target = field if field in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class PersonCreateForm(PersonForm):
+    doc_type = forms.ChoiceField(
+        label=_("Identity document"), choices=[("", "—"), *DocumentType.choices], required=False
+    )
+    number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    issuing_country = forms.ChoiceField(label=_("Issuing country"), required=False)
+    confirm_new = forms.BooleanField(
+        label=_("None of the people listed is this person: register a new record"), required=False
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_country"].choices = _country_choices()
+
+    def documents(self) -> list[DocumentInput]:
+        d = self.cleaned_data
+        if not d.get("number"):
+            return []
+        return [DocumentInput(doc_type=d["doc_type"], number=d["number"], issuing_country=d["issuing_country"])]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("number") and not data.get("doc_type"):
+            self.add_error("doc_type", _("Choose the type of the document."))
+        if data.get("number") and not data.get("issuing_country"):
+            self.add_error("issuing_country", _("Choose the country that issued the document."))
+        return data
+
+
+class PersonEditForm(PersonForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LinkForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
+    number = forms.CharField(label=_("Document number"), max_length=60)
+    issuing_country = forms.ChoiceField(label=_("Issuing country"))
+    reason = forms.CharField(label=_("Why you link this record"), max_length=500, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["issuing_country"].choices = _country_choices()

@@ -1,0 +1,158 @@
+"""Reads of people, always scoped to what the actor may see (need-to-know)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from amparo.core.audit import audit_record
+from amparo.core.errors import NotFound
+from amparo.core.models import AuditEntry, User
+from amparo.core.permissions import Perm, has_perm
+
+from .models import Involvement, Person, PersonSearchToken
+from .text import fold, name_tokens, normalize_document_number
+
+SEARCH_LIMIT = 25
+
+
+def persons_visible_to(actor: User) -> QuerySet[Person]:
+    """People the actor may see.
+
+    The actor's institution sees the people it holds; a protected person (child, victim) only
+    through the actor's own team, or through an involvement held by the whole institution.
+    """
+    if not has_perm(actor, Perm.PERSON_READ) or actor.institution_id is None:
+        return Person.objects.none()
+    own = Involvement.objects.filter(institution_id=actor.institution_id, ended_at__isnull=True)
+    own_team = own.filter(Q(team__isnull=True) | Q(team_id=actor.team_id))
+    return Person.objects.filter(voided_at__isnull=True, merged_into__isnull=True).filter(
+        Q(protected=False, pk__in=own.values("person_id"))
+        | Q(protected=True, pk__in=own_team.values("person_id"))
+    )
+
+
+def person_get(*, actor: User, person_id: uuid.UUID | str, purpose: str = "view") -> Person:
+    """One person the actor may see, following merges to the survivor; the read is audited."""
+    try:
+        pid = uuid.UUID(str(person_id))
+    except ValueError as exc:
+        raise NotFound from exc
+    # A merged record points to its survivor: old links keep working.
+    survivor = Person.objects.filter(pk=pid).values_list("merged_into_id", flat=True).first()
+    pid = survivor or pid
+    person = (
+        persons_visible_to(actor)
+        .select_related("nationality", "origin_municipality__department", "preferred_language")
+        .filter(pk=pid)
+        .first()
+    )
+    if person is None:
+        raise NotFound
+    audit_record(actor=actor, action=f"person.{purpose}", obj=person, person_id=person.pk)
+    return person
+
+
+def _prefix_range(token: str) -> Q:
+    # A range on the indexed column is a prefix match that uses the b-tree on every database.
+    upper = token[:-1] + chr(ord(token[-1]) + 1)
+    return Q(token__gte=token, token__lt=upper)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    people: list[Person]
+    truncated: bool
+
+
+def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
+    """Prefix search on every name part and document number, accent- and case-insensitive.
+
+    Every query token must prefix-match a token of the person. The search itself is audited
+    (what was asked and how many people were shown), not each person it lists.
+    """
+    tokens = name_tokens(query)
+    doc = normalize_document_number(query)
+    if doc and len(doc) >= 4 and doc.lower() not in tokens and " " not in fold(query):
+        tokens = [doc.lower()]
+    if not tokens:
+        return SearchResult([], False)
+    visible = persons_visible_to(actor)
+    # Start from the rarest-looking (longest) token: it selects the fewest index entries.
+    ordered = sorted(tokens, key=len, reverse=True)
+    matches = PersonSearchToken.objects.filter(_prefix_range(ordered[0]))
+    for token in ordered[1:]:
+        matches = matches.filter(
+            Exists(
+                PersonSearchToken.objects.filter(person_id=OuterRef("person_id")).filter(
+                    _prefix_range(token)
+                )
+            )
+        )
+    ids = list(
+        matches.filter(person__in=visible)
+        .order_by("token", "person_id")
+        .values_list("person_id", flat=True)[: (limit + 1) * 3]
+    )
+    unique_ids = list(dict.fromkeys(ids))
+    truncated = len(unique_ids) > limit
+    by_id = Person.objects.select_related("nationality").in_bulk(unique_ids[:limit])
+    people = [by_id[i] for i in unique_ids[:limit] if i in by_id]
+    audit_record(
+        actor=actor, action="person.search", detail={"query": query[:100], "shown": len(people)}
+    )
+    return SearchResult(people, truncated)
+
+
+def person_candidates_by_document(*, numbers: list[tuple[str, str, str]]) -> list[uuid.UUID]:
+    """People anywhere in the network holding one of these (type, country, number) documents.
+
+    Used only to avoid duplicates at registration: the caller links instead of creating.
+    """
+    from .models import IdentityDocument
+
+    q = Q()
+    for doc_type, country, number in numbers:
+        q |= Q(
+            doc_type=doc_type, issuing_country_id=country,
+            number_normalized=normalize_document_number(number),
+        )
+    if not numbers:
+        return []
+    return list(
+        IdentityDocument.objects.filter(q, voided_at__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    action: str
+    actor: str
+    institution: str
+    detail: dict[str, object]
+
+
+def person_timeline(*, actor: User, person: Person) -> list[TimelineEvent]:
+    """What happened to the person that the actor's institution may know about.
+
+    Writes by the actor's own institution are shown in full; later capabilities (cases,
+    referrals, services) add their events through the same function.
+    """
+    entries = (
+        AuditEntry.objects.filter(person_id=person.pk, institution_id=actor.institution_id)
+        .exclude(action__in=["person.view", "person.edit_form"])
+        .order_by("-at")[:200]
+    )
+    return [
+        TimelineEvent(
+            at=e.at, action=e.action, actor=e.actor_username,
+            institution=str(actor.institution), detail=e.detail,
+        )
+        for e in entries
+    ]
