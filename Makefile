@@ -19,7 +19,7 @@ node_modules/.package-lock.json: package-lock.json $(BIN)/activate
 
 install: $(BIN)/activate node_modules/.package-lock.json
 	$(BIN)/pybabel compile --use-fuzzy -d amparo/locale -D django --statistics 2>&1 | tail -n 1 || true
-	mkdir -p var
+	mkdir -p var/static
 
 ## First README command: install, create the SQLite database, load demo data, start the app.
 demo: install

@@ -33,13 +33,17 @@ MakeUser = Callable[..., User]
 def make_user(db: None) -> MakeUser:
     counter = {"n": 0}
 
-    def make(role: str = Role.CASEWORKER, institution: str = "MINEX", team: str = "general") -> User:
+    def make(
+        role: str = Role.CASEWORKER, institution: str = "MINEX", team: str = "general"
+    ) -> User:
         counter["n"] += 1
         inst = Institution.objects.get(code=institution)
         return User.objects.create_user(
             username=f"{role}-{institution}-{team}-{counter['n']}".lower(),
             password="una-clave-larga-de-prueba",
-            role=role, institution=inst, team=Team.objects.get(institution=inst, code=team),
+            role=role,
+            institution=inst,
+            team=Team.objects.get(institution=inst, code=team),
         )
 
     return make
@@ -55,13 +59,20 @@ def other_caseworker(make_user: MakeUser) -> User:
     return make_user(Role.CASEWORKER, "SBS")
 
 
-def register(actor: User, given: str = "María José", first: str = "Tzoc", second: str = "Cux",
-             documents: list[DocumentInput] | None = None, markers: list[str] | None = None,
-             **extra: object) -> Person:
+def register(
+    actor: User,
+    given: str = "María José",
+    first: str = "Tzoc",
+    second: str = "Cux",
+    documents: list[DocumentInput] | None = None,
+    markers: list[str] | None = None,
+    **extra: object,
+) -> Person:
     return person_register(
         actor=actor,
         data=PersonInput(given_names=given, first_surname=first, second_surname=second, **extra),  # type: ignore[arg-type]
-        documents=documents, markers=markers,
+        documents=documents,
+        markers=markers,
     )
 
 
@@ -73,3 +84,9 @@ def person(caseworker: User) -> Person:
 def api_client(user: User) -> Client:
     key = token_create(actor=user, user=user, name="test")
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_ACCEPT_LANGUAGE="es")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    # Real hashing costs ~0.3 s a user; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,8 +25,23 @@ def test_consular_network_matches_the_record() -> None:
 
 
 def test_institutions_named_in_the_record_exist_in_both_languages() -> None:
-    for code in ["AMN", "IGM", "CONAMIGUA", "MINEX", "MINTRAB", "SBS", "MSPAS", "MINGOB", "PNC",
-                 "MP", "OJ", "INACIF", "RENAP", "SVET", "COPADEH"]:
+    for code in [
+        "AMN",
+        "IGM",
+        "CONAMIGUA",
+        "MINEX",
+        "MINTRAB",
+        "SBS",
+        "MSPAS",
+        "MINGOB",
+        "PNC",
+        "MP",
+        "OJ",
+        "INACIF",
+        "RENAP",
+        "SVET",
+        "COPADEH",
+    ]:
         inst = Institution.objects.get(code=code)
         assert inst.name_es and inst.name_en and inst.acronym_es
     assert Institution.objects.get(code="PNC").parent.code == "MINGOB"

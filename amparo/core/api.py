@@ -1,7 +1,5 @@
 """Reference data, the signed-in user and the audit trail in the REST API."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 

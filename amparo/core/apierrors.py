@@ -66,7 +66,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
-            errors.setdefault(_field_name(error.get("loc", [])), []).append(_pydantic_message(error))
+            errors.setdefault(_field_name(error.get("loc", [])), []).append(
+                _pydantic_message(error)
+            )
         return api.create_response(request, error_body(errors), status=422)
 
     @api.exception_handler(InvalidInput)
@@ -88,7 +90,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(request, {"detail": _("Sign in or send a valid token.")}, status=401)
+        return api.create_response(
+            request, {"detail": _("Sign in or send a valid token.")}, status=401
+        )
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -33,7 +33,8 @@ class RequestOrigin:
 
 
 _origin: contextvars.ContextVar[RequestOrigin] = contextvars.ContextVar(
-    "amparo_request_origin", default=RequestOrigin()
+    "amparo_request_origin",
+    default=RequestOrigin(),  # noqa: B039 - a frozen dataclass, immutable
 )
 
 
@@ -50,17 +51,43 @@ def shard_for(actor: User | None) -> int:
 
 
 def entry_digest(
-    *, prev_hash: str, shard: int, seq: int, at: datetime, actor_id: int | None,
-    actor_username: str, institution_id: Any, action: str, object_type: str, object_id: str,
-    person_id: Any, ip: str | None, reason: str, detail: dict[str, Any],
+    *,
+    prev_hash: str,
+    shard: int,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    actor_username: str,
+    institution_id: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    person_id: Any,
+    ip: str | None,
+    reason: str,
+    detail: dict[str, Any],
 ) -> str:
     payload = json.dumps(
         [
-            prev_hash, shard, seq, at.isoformat(), actor_id, actor_username,
-            str(institution_id) if institution_id else None, action, object_type, object_id,
-            str(person_id) if person_id else None, ip, reason, detail,
+            prev_hash,
+            shard,
+            seq,
+            at.isoformat(),
+            actor_id,
+            actor_username,
+            str(institution_id) if institution_id else None,
+            action,
+            object_type,
+            object_id,
+            str(person_id) if person_id else None,
+            ip,
+            reason,
+            detail,
         ],
-        cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+        cls=DjangoJSONEncoder,
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -133,11 +160,20 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
             elif entry.prev_hash != prev:
                 problem = "link to previous entry does not match"
             elif entry.hash != entry_digest(
-                prev_hash=entry.prev_hash, shard=entry.shard, seq=entry.seq, at=entry.at,
-                actor_id=entry.actor_id, actor_username=entry.actor_username,
-                institution_id=entry.institution_id, action=entry.action,
-                object_type=entry.object_type, object_id=entry.object_id,
-                person_id=entry.person_id, ip=entry.ip, reason=entry.reason, detail=entry.detail,
+                prev_hash=entry.prev_hash,
+                shard=entry.shard,
+                seq=entry.seq,
+                at=entry.at,
+                actor_id=entry.actor_id,
+                actor_username=entry.actor_username,
+                institution_id=entry.institution_id,
+                action=entry.action,
+                object_type=entry.object_type,
+                object_id=entry.object_id,
+                person_id=entry.person_id,
+                ip=entry.ip,
+                reason=entry.reason,
+                detail=entry.detail,
             ):
                 problem = "content does not match its hash"
             if problem and (first is None or entry.at < _entry_at(first)):

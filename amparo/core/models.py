@@ -218,12 +218,20 @@ class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField()
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_username = models.CharField(max_length=150, blank=True)
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     action = models.CharField(max_length=60, db_index=True)
@@ -240,7 +248,10 @@ class AuditEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shard", "seq"], name="audit_shard_seq_unique")
         ]
-        indexes = [models.Index(fields=["actor", "at"]), models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -253,3 +264,6 @@ class AuditShardHead(models.Model):
     shard = models.PositiveSmallIntegerField(primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"chain {self.shard} at {self.seq}"

@@ -11,7 +11,6 @@ from .models import AuditEntry, Role, User
 from .permissions import Perm, has_perm
 
 
-
 def audit_entries_visible_to(actor: User) -> QuerySet[AuditEntry]:
     if not has_perm(actor, Perm.AUDIT_READ):
         return AuditEntry.objects.none()

@@ -38,7 +38,8 @@ def load_countries() -> int:
     for c in pycountry.countries:
         name_en = getattr(c, "common_name", None) or c.name
         Country.objects.update_or_create(
-            code=c.alpha_2, defaults={"alpha3": c.alpha_3, "name_en": name_en, "name_es": es.gettext(c.name)}
+            code=c.alpha_2,
+            defaults={"alpha3": c.alpha_3, "name_en": name_en, "name_es": es.gettext(c.name)},
         )
     return len(pycountry.countries)
 
@@ -60,7 +61,9 @@ def load_languages() -> int:
         Language.objects.update_or_create(
             code=row["code"],
             defaults={
-                "name_es": row["name_es"], "name_en": row["name_en"], "family": row["family"],
+                "name_es": row["name_es"],
+                "name_en": row["name_en"],
+                "family": row["family"],
                 "national": row["code"] != "eng",
             },
         )
@@ -72,7 +75,8 @@ def load_geography() -> tuple[int, int]:
         Department.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})
     for row in rows("municipalities.csv"):
         Municipality.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "department_id": row["department_code"]}
+            code=row["code"],
+            defaults={"name": row["name"], "department_id": row["department_code"]},
         )
     return Department.objects.count(), Municipality.objects.count()
 
@@ -83,8 +87,11 @@ def load_institutions() -> int:
         Institution.objects.update_or_create(
             code=row["code"],
             defaults={
-                "acronym_es": row["acronym_es"], "acronym_en": row["acronym_en"],
-                "name_es": row["name_es"], "name_en": row["name_en"], "sector": row["sector"],
+                "acronym_es": row["acronym_es"],
+                "acronym_en": row["acronym_en"],
+                "name_es": row["name_es"],
+                "name_en": row["name_en"],
+                "sector": row["sector"],
             },
         )
     by_code = {i.code: i for i in Institution.objects.all()}
@@ -94,7 +101,9 @@ def load_institutions() -> int:
     for institution in by_code.values():
         for code, (name_es, name_en) in DEFAULT_TEAMS.items():
             Team.objects.get_or_create(
-                institution=institution, code=code, defaults={"name_es": name_es, "name_en": name_en}
+                institution=institution,
+                code=code,
+                defaults={"name_es": name_es, "name_en": name_en},
             )
     return len(by_code)
 
@@ -110,18 +119,27 @@ def _site(code: str, institution: str, kind: str, defaults: dict[str, object]) -
 def load_sites() -> int:
     for row in rows("consulates.csv"):
         _site(
-            row["code"], "MINEX", Site.Kind.CONSULATE,
+            row["code"],
+            "MINEX",
+            Site.Kind.CONSULATE,
             {
-                "name_es": row["name_es"], "name_en": row["name_en"], "country_id": row["country"],
-                "city": row["city"], "region": row["state_or_province"],
+                "name_es": row["name_es"],
+                "name_en": row["name_en"],
+                "country_id": row["country"],
+                "city": row["city"],
+                "region": row["state_or_province"],
                 "detail": {"consular_kind": row["kind"]},
             },
         )
     for row in rows("border_points.csv"):
         _site(
-            row["code"], "IGM", Site.Kind.BORDER_POINT,
+            row["code"],
+            "IGM",
+            Site.Kind.BORDER_POINT,
             {
-                "name_es": row["name"], "name_en": row["name"], "country_id": "GT",
+                "name_es": row["name"],
+                "name_en": row["name"],
+                "country_id": "GT",
                 "municipality_id": row["municipality_code"],
                 "city": Municipality.objects.get(code=row["municipality_code"]).name,
                 "detail": {"neighbour": row["neighbour_country"], "mode": row["kind"]},
@@ -129,10 +147,15 @@ def load_sites() -> int:
         )
     for row in rows("shelters.csv"):
         _site(
-            row["code"], row["institution_code"], row["kind"],
+            row["code"],
+            row["institution_code"],
+            row["kind"],
             {
-                "name_es": row["name"], "name_en": row["name"], "country_id": "GT",
-                "municipality_id": row["municipality_code"], "capacity": int(row["capacity"]),
+                "name_es": row["name"],
+                "name_en": row["name"],
+                "country_id": "GT",
+                "municipality_id": row["municipality_code"],
+                "capacity": int(row["capacity"]),
                 "city": Municipality.objects.get(code=row["municipality_code"]).name,
             },
         )

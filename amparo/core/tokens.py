@@ -26,7 +26,10 @@ def token_create(*, actor: User, user: User, name: str, days: int = 90) -> str:
     key = PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name[:100], prefix=key[:12], key_hash=_digest(key),
+            user=user,
+            name=name[:100],
+            prefix=key[:12],
+            key_hash=_digest(key),
             expires_at=timezone.now() + timedelta(days=days),
         )
         audit_record(actor=actor, action="token.create", obj=token, detail={"user": user.username})

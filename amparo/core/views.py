@@ -40,8 +40,12 @@ def home(request: HttpRequest) -> HttpResponse:
         from amparo.people.models import Involvement
 
         context["by_sex"] = (
-            Involvement.objects.filter(institution_id=user.institution_id, person__voided_at__isnull=True)
-            .values("person__sex").annotate(n=Count("person_id", distinct=True)).order_by("person__sex")
+            Involvement.objects.filter(
+                institution_id=user.institution_id, person__voided_at__isnull=True
+            )
+            .values("person__sex")
+            .annotate(n=Count("person_id", distinct=True))
+            .order_by("person__sex")
         )
     if has_perm(user, Perm.USER_MANAGE):
         from .models import User
@@ -59,7 +63,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if language in {code for code, _ in settings.LANGUAGES}:
         request.session["language"] = language
         if request.user.is_authenticated and request.user.language != language:
-            type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+            from .models import User
+
+            User.objects.filter(pk=request.user.pk).update(language=language)
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
@@ -72,12 +78,18 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         token = "".join(request.POST.get("token", "").split())
         device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-        if device and token.isdigit() and device.verify_token(token):
+        if device and not device.verify_is_allowed()[0]:
+            # After wrong codes the device refuses even a right one for a while: say so.
+            error = _("Too many wrong codes. Wait a few seconds and enter the code again.")
+        elif device and token.isdigit() and device.verify_token(token):
             otp_login(request, device)
             audit_record(actor=request.user, action="auth.second_factor")
             return redirect("home")
-        error = _("The code is not valid. Enter the 6 digits your authenticator shows now.")
-    return render(request, "registration/otp_verify.html", {"error": error}, status=400 if error else 200)
+        else:
+            error = _("The code is not valid. Enter the 6 digits your authenticator shows now.")
+    return render(
+        request, "registration/otp_verify.html", {"error": error}, status=400 if error else 200
+    )
 
 
 def _parse_day(value: str) -> datetime | None:
@@ -99,24 +111,47 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     if params.get("until") and until is None:
         errors["until"] = _("Enter a valid date (YYYY-MM-DD).")
     entries = audit_search(
-        actor=request.user, username=params.get("username", "")[:150],
-        action=params.get("action", "")[:60], since=since, until=until,
+        actor=request.user,
+        username=params.get("username", "")[:150],
+        action=params.get("action", "")[:60],
+        since=since,
+        until=until,
     )
     page = Paginator(entries, 50).get_page(params.get("page"))
     return render(request, "core/audit.html", {"page": page, "errors": errors, "params": params})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/error.html", {"code": 400, "message": _("The request could not be understood.")}, status=400)
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 400, "message": _("The request could not be understood.")},
+        status=400,
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/error.html", {"code": 403, "message": _("You do not have access to this page.")}, status=403)
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 403, "message": _("You do not have access to this page.")},
+        status=403,
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/error.html", {"code": 404, "message": _("This page does not exist or you do not have access to it.")}, status=404)
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 404, "message": _("This page does not exist or you do not have access to it.")},
+        status=404,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/error.html", {"code": 500, "message": _("Something went wrong on our side. Nothing was saved.")}, status=500)
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 500, "message": _("Something went wrong on our side. Nothing was saved.")},
+        status=500,
+    )

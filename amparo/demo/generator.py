@@ -13,8 +13,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -81,8 +80,11 @@ def create_demo_users() -> list[tuple[DemoUser, bool]]:
         user, _ = User.objects.update_or_create(
             username=spec.username,
             defaults={
-                "institution": institution, "team": team, "role": spec.role,
-                "first_name": spec.first_name, "is_active": True,
+                "institution": institution,
+                "team": team,
+                "role": spec.role,
+                "first_name": spec.first_name,
+                "is_active": True,
             },
         )
         user.set_password(DEMO_PASSWORD)
@@ -112,8 +114,10 @@ class PeopleGenerator:
         self.spanish = Weighted(N.SPANISH_SURNAMES)
         self.mayan = Weighted(N.MAYAN_SURNAMES)
         self.foreign = {
-            "HN": Weighted(N.HONDURAN_SURNAMES), "SV": Weighted(N.SALVADORAN_SURNAMES),
-            "MX": Weighted(N.MEXICAN_SURNAMES), "NI": Weighted(N.SPANISH_SURNAMES),
+            "HN": Weighted(N.HONDURAN_SURNAMES),
+            "SV": Weighted(N.SALVADORAN_SURNAMES),
+            "MX": Weighted(N.MEXICAN_SURNAMES),
+            "NI": Weighted(N.SPANISH_SURNAMES),
         }
         self.nationality = Weighted(N.NATIONALITIES)
         self.department = Weighted(N.DEPARTMENT_WEIGHTS)
@@ -133,8 +137,16 @@ class PeopleGenerator:
     def _surname(self, nationality: str, indigenous: bool) -> str:
         if nationality != "GT":
             rng = self.rng
-            return self.foreign[nationality].draw(rng) if rng.random() < 0.3 else self.spanish.draw(rng)
-        return self.mayan.draw(self.rng) if indigenous and self.rng.random() < 0.7 else self.spanish.draw(self.rng)
+            return (
+                self.foreign[nationality].draw(rng)
+                if rng.random() < 0.3
+                else self.spanish.draw(rng)
+            )
+        return (
+            self.mayan.draw(self.rng)
+            if indigenous and self.rng.random() < 0.7
+            else self.spanish.draw(self.rng)
+        )
 
     def _given(self, sex: str) -> str:
         table = self.female if sex == "F" else self.male
@@ -156,7 +168,10 @@ class PeopleGenerator:
             languages = N.DEPARTMENT_LANGUAGES.get(dept or "", [])
             indigenous = bool(languages) and rng.random() < 0.55
             given = self._given(sex)
-            first, second = self._surname(nationality, indigenous), self._surname(nationality, indigenous)
+            first, second = (
+                self._surname(nationality, indigenous),
+                self._surname(nationality, indigenous),
+            )
             if rng.random() < 0.05:
                 second = ""
             age = min(int(rng.triangular(0, 75, 24)), 90)
@@ -171,10 +186,24 @@ class PeopleGenerator:
             institution_id, team_id = self.teams[(holder, team)]
             b.persons.append(
                 (
-                    pid, given, first, second, sex, born if exact else None,
-                    "exact" if exact else "estimated", None if exact else age,
-                    None if exact else TODAY, nationality, municipality, "", language,
-                    unaccompanied, 1, now, now, "",
+                    pid,
+                    given,
+                    first,
+                    second,
+                    sex,
+                    born if exact else None,
+                    "exact" if exact else "estimated",
+                    None if exact else age,
+                    None if exact else TODAY,
+                    nationality,
+                    municipality,
+                    "",
+                    language,
+                    unaccompanied,
+                    1,
+                    now,
+                    now,
+                    "",
                 )
             )
             b.involvements.append((pid, institution_id, team_id, "registered", now))
@@ -200,28 +229,59 @@ class PeopleGenerator:
 
 
 PERSON_COLUMNS = (
-    "id", "given_names", "first_surname", "second_surname", "sex", "birth_date",
-    "birth_date_precision", "age_years", "age_recorded_on", "nationality_id",
-    "origin_municipality_id", "origin_place", "preferred_language_id", "protected", "version",
-    "created_at", "updated_at", "void_reason",
+    "id",
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "age_years",
+    "age_recorded_on",
+    "nationality_id",
+    "origin_municipality_id",
+    "origin_place",
+    "preferred_language_id",
+    "protected",
+    "version",
+    "created_at",
+    "updated_at",
+    "void_reason",
 )
 TABLES: list[tuple[str, str, Sequence[str]]] = [
     ("persons", Person._meta.db_table, PERSON_COLUMNS),
-    ("involvements", "people_involvement", ("person_id", "institution_id", "team_id", "source", "created_at")),
+    (
+        "involvements",
+        "people_involvement",
+        ("person_id", "institution_id", "team_id", "source", "created_at"),
+    ),
     ("tokens", "people_personsearchtoken", ("person_id", "token")),
-    ("documents", "people_identitydocument", ("person_id", "doc_type", "number", "number_normalized", "issuing_country_id", "created_at")),
+    (
+        "documents",
+        "people_identitydocument",
+        (
+            "person_id",
+            "doc_type",
+            "number",
+            "number_normalized",
+            "issuing_country_id",
+            "created_at",
+        ),
+    ),
     ("markers", "people_vulnerabilitymarker", ("person_id", "kind", "recorded_at")),
 ]
 
 
 def _writer() -> Callable[[str, Sequence[str], Iterable[tuple[Any, ...]]], None]:
     if connection.vendor == "postgresql":
+
         def copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
             with connection.cursor() as cursor:
                 sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
                 with cursor.cursor.copy(sql) as out:
                     for row in rows:
                         out.write_row(row)
+
         return copy
 
     ops = connection.ops
@@ -242,17 +302,21 @@ def _writer() -> Callable[[str, Sequence[str], Iterable[tuple[Any, ...]]], None]
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                 [tuple(adapt(v) for v in row) for row in rows],
             )
+
     return insert
 
 
 def generate_people(
-    *, count: int, seed: int = 2019, batch_size: int = 10_000,
+    *,
+    count: int,
+    seed: int = 2019,
+    batch_size: int = 10_000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Add `count` synthetic people. Each batch is its own transaction and audit entry."""
     gen = PeopleGenerator(seed)
     write = _writer()
-    now = datetime.now(dt_timezone.utc)
+    now = datetime.now(UTC)
     done = 0
     while done < count:
         size = min(batch_size, count - done)
@@ -260,7 +324,9 @@ def generate_people(
         with transaction.atomic():
             for attr, table, columns in TABLES:
                 write(table, columns, getattr(batch, attr))
-            audit_record(actor=None, action="demo.generate_people", detail={"count": size, "seed": seed})
+            audit_record(
+                actor=None, action="demo.generate_people", detail={"count": size, "seed": seed}
+            )
         done += size
         if progress:
             progress(done)

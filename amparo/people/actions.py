@@ -94,12 +94,18 @@ def validate_person(data: PersonInput, *, today: date | None = None) -> dict[str
     if data.sex not in Sex.values:
         add("sex", _("Unknown value “%(value)s”.") % {"value": data.sex})
     if data.birth_date_precision not in BirthDatePrecision.values:
-        add("birth_date_precision", _("Unknown value “%(value)s”.") % {"value": data.birth_date_precision})
+        add(
+            "birth_date_precision",
+            _("Unknown value “%(value)s”.") % {"value": data.birth_date_precision},
+        )
     if data.birth_date:
         if data.birth_date > today:
             add("birth_date", _("The date of birth cannot be in the future."))
         elif today.year - data.birth_date.year > MAX_AGE:
-            add("birth_date", _("The date of birth gives an age over %(max)s years.") % {"max": MAX_AGE})
+            add(
+                "birth_date",
+                _("The date of birth gives an age over %(max)s years.") % {"max": MAX_AGE},
+            )
     if data.age_years is not None:
         if data.age_years < 0 or data.age_years > MAX_AGE:
             add("age_years", _("The age must be between 0 and %(max)s.") % {"max": MAX_AGE})
@@ -117,10 +123,14 @@ def validate_person(data: PersonInput, *, today: date | None = None) -> dict[str
         add("nationality", _("Unknown country code “%(code)s”.") % {"code": data.nationality})
     elif data.nationality:
         data.nationality = data.nationality.upper()
-    if data.origin_municipality and not Municipality.objects.filter(
-        code=data.origin_municipality
-    ).exists():
-        add("origin_municipality", _("Unknown municipality code “%(code)s”.") % {"code": data.origin_municipality})
+    if (
+        data.origin_municipality
+        and not Municipality.objects.filter(code=data.origin_municipality).exists()
+    ):
+        add(
+            "origin_municipality",
+            _("Unknown municipality code “%(code)s”.") % {"code": data.origin_municipality},
+        )
     languages = [c for c in [data.preferred_language, *data.other_languages] if c]
     known = set(Language.objects.filter(code__in=languages).values_list("code", flat=True))
     for code in languages:
@@ -134,7 +144,9 @@ def validate_document(doc: DocumentInput, *, index: int | None = None) -> dict[s
     prefix = f"documents[{index}]." if index is not None else ""
     errors: dict[str, list[str]] = {}
     if doc.doc_type not in DocumentType.values:
-        errors[prefix + "doc_type"] = [_("Unknown document type “%(value)s”.") % {"value": doc.doc_type}]
+        errors[prefix + "doc_type"] = [
+            _("Unknown document type “%(value)s”.") % {"value": doc.doc_type}
+        ]
     normalized = normalize_document_number(doc.number or "")
     if not normalized:
         errors[prefix + "number"] = [_("Enter the document number.")]
@@ -152,8 +164,10 @@ def validate_document(doc: DocumentInput, *, index: int | None = None) -> dict[s
 def _existing_holder(doc: DocumentInput) -> uuid.UUID | None:
     return (
         IdentityDocument.objects.filter(
-            doc_type=doc.doc_type, issuing_country_id=doc.issuing_country.upper(),
-            number_normalized=normalize_document_number(doc.number), voided_at__isnull=True,
+            doc_type=doc.doc_type,
+            issuing_country_id=doc.issuing_country.upper(),
+            number_normalized=normalize_document_number(doc.number),
+            voided_at__isnull=True,
         )
         .values_list("person_id", flat=True)
         .first()
@@ -188,9 +202,12 @@ def _create_document(person: Person, doc: DocumentInput) -> IdentityDocument:
     try:
         with transaction.atomic():
             return IdentityDocument.objects.create(
-                person=person, doc_type=doc.doc_type, number=doc.number.strip(),
+                person=person,
+                doc_type=doc.doc_type,
+                number=doc.number.strip(),
                 number_normalized=normalize_document_number(doc.number),
-                issuing_country_id=doc.issuing_country.upper(), expires_on=doc.expires_on,
+                issuing_country_id=doc.issuing_country.upper(),
+                expires_on=doc.expires_on,
             )
     except IntegrityError as exc:
         raise InvalidInput.field(
@@ -235,15 +252,20 @@ def person_register(
         if _existing_holder(doc):
             raise InvalidInput.field(
                 f"documents[{i}].number",
-                _("This document is already registered to a person in the network. "
-                  "Link that record instead of creating a new one."),
+                _(
+                    "This document is already registered to a person in the network. "
+                    "Link that record instead of creating a new one."
+                ),
             )
     with transaction.atomic():
         person = Person.objects.create(created_by=actor, **_person_values(data))
         person.other_languages.set(data.other_languages)
         Involvement.objects.create(
-            person=person, institution_id=actor.institution_id, team_id=actor.team_id,
-            created_by=actor, source=Involvement.Source.REGISTERED,
+            person=person,
+            institution_id=actor.institution_id,
+            team_id=actor.team_id,
+            created_by=actor,
+            source=Involvement.Source.REGISTERED,
         )
         for i, doc in enumerate(documents):
             try:
@@ -251,12 +273,16 @@ def person_register(
             except InvalidInput as exc:
                 raise InvalidInput({f"documents[{i}].number": exc.errors["number"]}) from exc
         VulnerabilityMarker.objects.bulk_create(
-            VulnerabilityMarker(person=person, kind=k, recorded_by=actor) for k in dict.fromkeys(markers)
+            VulnerabilityMarker(person=person, kind=k, recorded_by=actor)
+            for k in dict.fromkeys(markers)
         )
         _refresh_protection(person)
         _reindex(person)
         audit_record(
-            actor=actor, action="person.register", obj=person, person_id=person.pk,
+            actor=actor,
+            action="person.register",
+            obj=person,
+            person_id=person.pk,
             detail={"documents": len(documents), "markers": sorted(set(markers))},
         )
     return person
@@ -279,15 +305,23 @@ def person_link(*, actor: User, document: DocumentInput, reason: str = "") -> Pe
         if person.protected:
             raise InvalidInput.field(
                 "number",
-                _("This person's record is protected. Ask the institution that holds it "
-                  "for a referral."),
+                _(
+                    "This person's record is protected. Ask the institution that holds it "
+                    "for a referral."
+                ),
             )
         Involvement.objects.get_or_create(
-            person=person, institution_id=actor.institution_id, team_id=actor.team_id,
+            person=person,
+            institution_id=actor.institution_id,
+            team_id=actor.team_id,
             defaults={"created_by": actor, "source": Involvement.Source.LINKED},
         )
         audit_record(
-            actor=actor, action="person.link", obj=person, person_id=person.pk, reason=reason,
+            actor=actor,
+            action="person.link",
+            obj=person,
+            person_id=person.pk,
+            reason=reason,
             detail={"doc_type": document.doc_type},
         )
     return person
@@ -300,9 +334,7 @@ def _visible_for_update(actor: User, person_id: uuid.UUID) -> Person:
     return person
 
 
-def person_update(
-    *, actor: User, person_id: uuid.UUID, version: int, data: PersonInput
-) -> Person:
+def person_update(*, actor: User, person_id: uuid.UUID, version: int, data: PersonInput) -> Person:
     """Replace the person's details if nobody changed them since `version` was read."""
     require(actor, Perm.PERSON_WRITE)
     errors = validate_person(data)
@@ -318,7 +350,8 @@ def person_update(
             }
             raise Conflict(
                 _("Someone else changed this person while you were editing."),
-                current_version=person.version, changes=changes,
+                current_version=person.version,
+                changes=changes,
             )
         before = {k: getattr(person, k) for k in values}
         for key, value in values.items():
@@ -329,7 +362,10 @@ def person_update(
         _reindex(person)
         changed = sorted(k for k in values if before[k] != values[k])
         audit_record(
-            actor=actor, action="person.update", obj=person, person_id=person.pk,
+            actor=actor,
+            action="person.update",
+            obj=person,
+            person_id=person.pk,
             detail={"fields": changed},
         )
     return person
@@ -362,14 +398,22 @@ def document_add(*, actor: User, person_id: uuid.UUID, document: DocumentInput) 
         doc = _create_document(person, document)
         _reindex(person)
         audit_record(
-            actor=actor, action="person.document_add", obj=doc, person_id=person.pk,
+            actor=actor,
+            action="person.document_add",
+            obj=doc,
+            person_id=person.pk,
             detail={"doc_type": doc.doc_type},
         )
     return doc
 
 
 def contact_add(
-    *, actor: User, person_id: uuid.UUID, kind: str, value: str, country: str | None = None,
+    *,
+    actor: User,
+    person_id: uuid.UUID,
+    kind: str,
+    value: str,
+    country: str | None = None,
     note: str = "",
 ) -> ContactPoint:
     require(actor, Perm.PERSON_WRITE)
@@ -388,16 +432,24 @@ def contact_add(
     with transaction.atomic():
         person = _visible_for_update(actor, person_id)
         contact = ContactPoint.objects.create(
-            person=person, kind=kind, value=value,
-            country_id=country.upper() if country else None, note=note.strip()[:200],
+            person=person,
+            kind=kind,
+            value=value,
+            country_id=country.upper() if country else None,
+            note=note.strip()[:200],
         )
         audit_record(actor=actor, action="person.contact_add", obj=contact, person_id=person.pk)
     return contact
 
 
 def name_add(
-    *, actor: User, person_id: uuid.UUID, kind: str, given_names: str = "",
-    first_surname: str = "", second_surname: str = "",
+    *,
+    actor: User,
+    person_id: uuid.UUID,
+    kind: str,
+    given_names: str = "",
+    first_surname: str = "",
+    second_surname: str = "",
 ) -> PersonName:
     require(actor, Perm.PERSON_WRITE)
     if kind not in PersonName.Kind.values:
@@ -407,7 +459,9 @@ def name_add(
     with transaction.atomic():
         person = _visible_for_update(actor, person_id)
         name = PersonName.objects.create(
-            person=person, kind=kind, given_names=_clean_text(given_names)[:200],
+            person=person,
+            kind=kind,
+            given_names=_clean_text(given_names)[:200],
             first_surname=_clean_text(first_surname)[:100],
             second_surname=_clean_text(second_surname)[:100],
         )
@@ -430,14 +484,19 @@ def markers_set(*, actor: User, person_id: uuid.UUID, kinds: list[str]) -> list[
         active = {m.kind: m for m in person.markers.filter(voided_at__isnull=True)}
         now = timezone.now()
         removed = [k for k in active if k not in wanted]
-        VulnerabilityMarker.objects.filter(pk__in=[active[k].pk for k in removed]).update(voided_at=now)
+        VulnerabilityMarker.objects.filter(pk__in=[active[k].pk for k in removed]).update(
+            voided_at=now
+        )
         added = [k for k in sorted(wanted) if k not in active]
         VulnerabilityMarker.objects.bulk_create(
             VulnerabilityMarker(person=person, kind=k, recorded_by=actor) for k in added
         )
         _refresh_protection(person)
         audit_record(
-            actor=actor, action="person.markers_set", obj=person, person_id=person.pk,
+            actor=actor,
+            action="person.markers_set",
+            obj=person,
+            person_id=person.pk,
             detail={"added": added, "removed": sorted(removed)},
         )
     return sorted(wanted)
@@ -462,13 +521,18 @@ def relation_add(
         )
         if created:
             audit_record(
-                actor=actor, action="person.relation_add", obj=relation, person_id=first.pk,
+                actor=actor,
+                action="person.relation_add",
+                obj=relation,
+                person_id=first.pk,
                 detail={"kind": kind, "to_person": str(second.pk)},
             )
     return relation
 
 
-def household_create(*, actor: User, label: str, member_ids: list[uuid.UUID], head_id: uuid.UUID | None = None) -> Household:
+def household_create(
+    *, actor: User, label: str, member_ids: list[uuid.UUID], head_id: uuid.UUID | None = None
+) -> Household:
     require(actor, Perm.PERSON_WRITE)
     if not label.strip():
         raise InvalidInput.field("label", _("Name the household."))
@@ -478,7 +542,8 @@ def household_create(*, actor: User, label: str, member_ids: list[uuid.UUID], he
         members = [_visible_for_update(actor, pid) for pid in dict.fromkeys(member_ids)]
         household = Household.objects.create(label=label.strip()[:200])
         HouseholdMember.objects.bulk_create(
-            HouseholdMember(household=household, person=p, is_head=(p.pk == head_id)) for p in members
+            HouseholdMember(household=household, person=p, is_head=(p.pk == head_id))
+            for p in members
         )
         for person in members:
             audit_record(

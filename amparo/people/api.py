@@ -1,23 +1,20 @@
 """People endpoints of the REST API. They parse, call queries and actions, and serialize."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from amparo.core.permissions import Perm, require
 
 from . import actions
-from .models import ContactPoint, Person
+from .models import Person
 from .queries import person_get, person_search, persons_visible_to
 
 router = Router(tags=["people"])
-
 
 
 class DocumentIn(Schema):
@@ -181,26 +178,30 @@ def persons_list(request: HttpRequest, filters: Query[PersonFilters]):  # type: 
 
 
 @router.get("/persons/search", response=SearchOut, summary="Search by name part or document")
-def persons_search(request: HttpRequest, q: str = Query(..., min_length=1, max_length=100)) -> dict[str, object]:
+def persons_search(
+    request: HttpRequest, q: str = Query(..., min_length=1, max_length=100)
+) -> dict[str, object]:
     require(request.user, Perm.PERSON_READ)
     result = person_search(actor=request.user, query=q)
     return {"results": result.people, "truncated": result.truncated}
 
 
 @router.post("/persons", response={201: PersonOut}, summary="Register a person")
-def persons_create(request: HttpRequest, payload: PersonCreateIn) -> tuple[int, Person]:
+def persons_create(request: HttpRequest, payload: PersonCreateIn) -> Status:
     person = actions.person_register(
-        actor=request.user, data=PersonIn(**payload.dict(exclude={"documents", "markers"})).to_input(),
+        actor=request.user,
+        data=PersonIn(**payload.dict(exclude={"documents", "markers"})).to_input(),
         documents=[actions.DocumentInput(**d.dict()) for d in payload.documents],
         markers=payload.markers,
     )
-    return 201, person
+    return Status(201, person)
 
 
 @router.post("/persons/link", response=PersonOut, summary="Link an existing person by document")
 def persons_link(request: HttpRequest, payload: LinkIn) -> Person:
     return actions.person_link(
-        actor=request.user, document=actions.DocumentInput(**payload.document.dict()),
+        actor=request.user,
+        document=actions.DocumentInput(**payload.document.dict()),
         reason=payload.reason,
     )
 
@@ -224,34 +225,38 @@ def persons_void(request: HttpRequest, person_id: uuid.UUID, payload: VoidIn) ->
 
 
 @router.post("/persons/{person_id}/documents", response={201: DocumentOut})
-def persons_document_add(request: HttpRequest, person_id: uuid.UUID, payload: DocumentIn) -> tuple[int, object]:
+def persons_document_add(request: HttpRequest, person_id: uuid.UUID, payload: DocumentIn) -> Status:
     doc = actions.document_add(
         actor=request.user, person_id=person_id, document=actions.DocumentInput(**payload.dict())
     )
-    return 201, doc
+    return Status(201, doc)
 
 
 @router.post("/persons/{person_id}/contacts", response={201: ContactOut})
-def persons_contact_add(request: HttpRequest, person_id: uuid.UUID, payload: ContactIn) -> tuple[int, ContactPoint]:
+def persons_contact_add(request: HttpRequest, person_id: uuid.UUID, payload: ContactIn) -> Status:
     contact = actions.contact_add(actor=request.user, person_id=person_id, **payload.dict())
-    return 201, contact
+    return Status(201, contact)
 
 
 @router.post("/persons/{person_id}/names", response={201: NameOut})
-def persons_name_add(request: HttpRequest, person_id: uuid.UUID, payload: NameIn) -> tuple[int, object]:
-    return 201, actions.name_add(actor=request.user, person_id=person_id, **payload.dict())
+def persons_name_add(request: HttpRequest, person_id: uuid.UUID, payload: NameIn) -> Status:
+    return Status(201, actions.name_add(actor=request.user, person_id=person_id, **payload.dict()))
 
 
 @router.put("/persons/{person_id}/markers", response=MarkersIn)
-def persons_markers_set(request: HttpRequest, person_id: uuid.UUID, payload: MarkersIn) -> dict[str, list[str]]:
+def persons_markers_set(
+    request: HttpRequest, person_id: uuid.UUID, payload: MarkersIn
+) -> dict[str, list[str]]:
     kinds = actions.markers_set(actor=request.user, person_id=person_id, kinds=payload.markers)
     return {"markers": kinds}
 
 
 @router.post("/persons/{person_id}/relations", response={201: RelationIn})
-def persons_relation_add(request: HttpRequest, person_id: uuid.UUID, payload: RelationIn) -> tuple[int, dict[str, object]]:
+def persons_relation_add(request: HttpRequest, person_id: uuid.UUID, payload: RelationIn) -> Status:
     relation = actions.relation_add(
-        actor=request.user, from_person_id=person_id, to_person_id=payload.to_person,
+        actor=request.user,
+        from_person_id=person_id,
+        to_person_id=payload.to_person,
         kind=payload.kind,
     )
-    return 201, {"to_person": relation.to_person_id, "kind": relation.kind}
+    return Status(201, {"to_person": relation.to_person_id, "kind": relation.kind})

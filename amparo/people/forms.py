@@ -17,9 +17,7 @@ def _country_choices() -> list[tuple[str, str]]:
 
 
 def _language_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [
-        (lang.code, lang.name) for lang in Language.objects.filter(national=True)
-    ]
+    return [("", "—")] + [(lang.code, lang.name) for lang in Language.objects.filter(national=True)]
 
 
 class PersonForm(forms.Form):
@@ -28,22 +26,31 @@ class PersonForm(forms.Form):
     second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("If you only know the age, leave it empty and enter the age."),
     )
     birth_date_precision = forms.ChoiceField(
-        label=_("Precision of the date"), choices=BirthDatePrecision.choices,
+        label=_("Precision of the date"),
+        choices=BirthDatePrecision.choices,
         initial=BirthDatePrecision.EXACT,
     )
-    age_years = forms.IntegerField(label=_("Age in years"), required=False, min_value=0, max_value=150)
+    age_years = forms.IntegerField(
+        label=_("Age in years"), required=False, min_value=0, max_value=150
+    )
     nationality = forms.ChoiceField(label=_("Nationality"), required=False)
     origin_municipality = forms.CharField(
-        label=_("Municipality of origin (INE code)"), max_length=4, required=False,
+        label=_("Municipality of origin (INE code)"),
+        max_length=4,
+        required=False,
         help_text=_("Four digits, e.g. 0901 for Quetzaltenango."),
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), required=False)
     markers = forms.MultipleChoiceField(
-        label=_("Vulnerability"), choices=Vulnerability.choices, required=False,
+        label=_("Vulnerability"),
+        choices=Vulnerability.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -55,9 +62,13 @@ class PersonForm(forms.Form):
     def to_input(self) -> PersonInput:
         d = self.cleaned_data
         return PersonInput(
-            given_names=d["given_names"], first_surname=d["first_surname"],
-            second_surname=d["second_surname"], sex=d["sex"], birth_date=d["birth_date"],
-            birth_date_precision=d["birth_date_precision"], age_years=d["age_years"],
+            given_names=d["given_names"],
+            first_surname=d["first_surname"],
+            second_surname=d["second_surname"],
+            sex=d["sex"],
+            birth_date=d["birth_date"],
+            birth_date_precision=d["birth_date_precision"],
+            age_years=d["age_years"],
             nationality=d["nationality"] or None,
             origin_municipality=d["origin_municipality"] or None,
             preferred_language=d["preferred_language"] or None,
@@ -89,7 +100,11 @@ class PersonCreateForm(PersonForm):
         d = self.cleaned_data
         if not d.get("number"):
             return []
-        return [DocumentInput(doc_type=d["doc_type"], number=d["number"], issuing_country=d["issuing_country"])]
+        return [
+            DocumentInput(
+                doc_type=d["doc_type"], number=d["number"], issuing_country=d["issuing_country"]
+            )
+        ]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

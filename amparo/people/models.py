@@ -38,27 +38,44 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_date_precision = models.CharField(
-        _("precision of the date of birth"), max_length=10,
-        choices=BirthDatePrecision.choices, default=BirthDatePrecision.EXACT,
+        _("precision of the date of birth"),
+        max_length=10,
+        choices=BirthDatePrecision.choices,
+        default=BirthDatePrecision.EXACT,
     )
     age_years = models.PositiveSmallIntegerField(_("age in years"), null=True, blank=True)
     age_recorded_on = models.DateField(_("age recorded on"), null=True, blank=True)
     nationality = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("nationality"),
     )
     origin_municipality = models.ForeignKey(
-        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("municipality of origin"),
     )
-    origin_place = models.CharField(_("place of origin (outside Guatemala)"), max_length=200, blank=True)
+    origin_place = models.CharField(
+        _("place of origin (outside Guatemala)"), max_length=200, blank=True
+    )
     preferred_language = models.ForeignKey(
-        Language, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Language,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("preferred language"),
     )
     other_languages = models.ManyToManyField(Language, blank=True, related_name="+")
     protected = models.BooleanField(
-        _("protected record"), default=False,
+        _("protected record"),
+        default=False,
         help_text=_("Visible only to the teams that hold the person (children, victims)."),
     )
     merged_into = models.ForeignKey(
@@ -103,7 +120,9 @@ class Involvement(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.REGISTERED)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
@@ -233,7 +252,8 @@ class VulnerabilityMarker(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "kind"], condition=models.Q(voided_at__isnull=True),
+                fields=["person", "kind"],
+                condition=models.Q(voided_at__isnull=True),
                 name="marker_unique_active",
             )
         ]
@@ -264,7 +284,8 @@ class Relation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["from_person", "to_person", "kind"],
-                condition=models.Q(voided_at__isnull=True), name="relation_unique_active",
+                condition=models.Q(voided_at__isnull=True),
+                name="relation_unique_active",
             ),
             models.CheckConstraint(
                 condition=~models.Q(from_person=models.F("to_person")), name="relation_not_self"
@@ -295,6 +316,9 @@ class HouseholdMember(models.Model):
             models.UniqueConstraint(fields=["household", "person"], name="household_member_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.household_id}"
+
 
 class PersonSearchToken(models.Model):
     """Folded name parts and document numbers, indexed for prefix search."""
@@ -304,3 +328,6 @@ class PersonSearchToken(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["token", "person"], name="person_token_idx")]
+
+    def __str__(self) -> str:
+        return self.token

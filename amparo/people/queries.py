@@ -11,10 +11,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from amparo.core.audit import audit_record
 from amparo.core.errors import NotFound
 from amparo.core.models import AuditEntry, User
-from amparo.core.permissions import Perm, has_perm
+from amparo.core.permissions import Perm, has_perm, require
 
 from .models import Involvement, Person, PersonSearchToken
-from .text import fold, name_tokens, normalize_document_number
+from .text import name_tokens, normalize_document_number
 
 SEARCH_LIMIT = 25
 
@@ -37,6 +37,7 @@ def persons_visible_to(actor: User) -> QuerySet[Person]:
 
 def person_get(*, actor: User, person_id: uuid.UUID | str, purpose: str = "view") -> Person:
     """One person the actor may see, following merges to the survivor; the read is audited."""
+    require(actor, Perm.PERSON_READ)
     try:
         pid = uuid.UUID(str(person_id))
     except ValueError as exc:
@@ -74,10 +75,9 @@ def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT) -> Sear
     Every query token must prefix-match a token of the person. The search itself is audited
     (what was asked and how many people were shown), not each person it lists.
     """
-    tokens = name_tokens(query)
     doc = normalize_document_number(query)
-    if doc and len(doc) >= 4 and doc.lower() not in tokens and " " not in fold(query):
-        tokens = [doc.lower()]
+    # Names carry no digits: a query with digits is a document number, however it is spaced.
+    tokens = [doc.lower()] if any(ch.isdigit() for ch in doc) else name_tokens(query)
     if not tokens:
         return SearchResult([], False)
     visible = persons_visible_to(actor)
@@ -117,7 +117,8 @@ def person_candidates_by_document(*, numbers: list[tuple[str, str, str]]) -> lis
     q = Q()
     for doc_type, country, number in numbers:
         q |= Q(
-            doc_type=doc_type, issuing_country_id=country,
+            doc_type=doc_type,
+            issuing_country_id=country,
             number_normalized=normalize_document_number(number),
         )
     if not numbers:
@@ -151,8 +152,11 @@ def person_timeline(*, actor: User, person: Person) -> list[TimelineEvent]:
     )
     return [
         TimelineEvent(
-            at=e.at, action=e.action, actor=e.actor_username,
-            institution=str(actor.institution), detail=e.detail,
+            at=e.at,
+            action=e.action,
+            actor=e.actor_username,
+            institution=str(actor.institution),
+            detail=e.detail,
         )
         for e in entries
     ]

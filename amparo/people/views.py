@@ -43,7 +43,9 @@ def _candidates_for(request: HttpRequest, data: dict[str, str]) -> tuple[list[Pe
     held_elsewhere = False
     if data.get("number") and data.get("doc_type") and data.get("issuing_country"):
         doc = actions.DocumentInput(data["doc_type"], data["number"], data["issuing_country"])
-        held_elsewhere = not actions.validate_document(doc) and actions._existing_holder(doc) is not None
+        held_elsewhere = (
+            not actions.validate_document(doc) and actions._existing_holder(doc) is not None
+        )
     return people, held_elsewhere
 
 
@@ -66,14 +68,25 @@ def create(request: HttpRequest) -> HttpResponse:
     held_elsewhere = False
     if request.method == "POST" and form.is_valid():
         people, held_elsewhere = _candidates_for(request, request.POST.dict())
-        if (people or held_elsewhere) and not form.cleaned_data["confirm_new"] and not held_elsewhere:
-            form.add_error("confirm_new", _("Check the people listed before registering a new record."))
+        if (
+            (people or held_elsewhere)
+            and not form.cleaned_data["confirm_new"]
+            and not held_elsewhere
+        ):
+            form.add_error(
+                "confirm_new", _("Check the people listed before registering a new record.")
+            )
         elif held_elsewhere:
-            form.add_error("number", _("This document is already registered in the network. Link that record instead."))
+            form.add_error(
+                "number",
+                _("This document is already registered in the network. Link that record instead."),
+            )
         else:
             try:
                 person = actions.person_register(
-                    actor=request.user, data=form.to_input(), documents=form.documents(),
+                    actor=request.user,
+                    data=form.to_input(),
+                    documents=form.documents(),
                     markers=form.cleaned_data["markers"],
                 )
             except InvalidInput as exc:
@@ -83,8 +96,10 @@ def create(request: HttpRequest) -> HttpResponse:
                 return redirect("people:detail", person_id=person.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "people/create.html",
-        {"form": form, "candidates": people, "held_elsewhere": held_elsewhere}, status=status,
+        request,
+        "people/create.html",
+        {"form": form, "candidates": people, "held_elsewhere": held_elsewhere},
+        status=status,
     )
 
 
@@ -126,7 +141,9 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "contacts": person.contacts.filter(voided_at__isnull=True),
         "names": person.other_names.filter(voided_at__isnull=True),
         "markers": person.markers.filter(voided_at__isnull=True),
-        "relations": person.relations_from.filter(voided_at__isnull=True).select_related("to_person"),
+        "relations": person.relations_from.filter(voided_at__isnull=True).select_related(
+            "to_person"
+        ),
         "timeline": person_timeline(actor=request.user, person=person),
         "can_edit": _may(request, Perm.PERSON_WRITE),
     }
@@ -135,13 +152,19 @@ def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 def _initial(person: Person) -> dict[str, object]:
     return {
-        "given_names": person.given_names, "first_surname": person.first_surname,
-        "second_surname": person.second_surname, "sex": person.sex,
-        "birth_date": person.birth_date, "birth_date_precision": person.birth_date_precision,
-        "age_years": person.age_years, "nationality": person.nationality_id or "",
+        "given_names": person.given_names,
+        "first_surname": person.first_surname,
+        "second_surname": person.second_surname,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "birth_date_precision": person.birth_date_precision,
+        "age_years": person.age_years,
+        "nationality": person.nationality_id or "",
         "origin_municipality": person.origin_municipality_id or "",
         "preferred_language": person.preferred_language_id or "",
-        "markers": list(person.markers.filter(voided_at__isnull=True).values_list("kind", flat=True)),
+        "markers": list(
+            person.markers.filter(voided_at__isnull=True).values_list("kind", flat=True)
+        ),
         "version": person.version,
     }
 
@@ -159,10 +182,14 @@ def edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.person_update(
-                actor=request.user, person_id=person.pk, version=form.cleaned_data["version"],
+                actor=request.user,
+                person_id=person.pk,
+                version=form.cleaned_data["version"],
                 data=form.to_input(),
             )
-            actions.markers_set(actor=request.user, person_id=person.pk, kinds=form.cleaned_data["markers"])
+            actions.markers_set(
+                actor=request.user, person_id=person.pk, kinds=form.cleaned_data["markers"]
+            )
         except InvalidInput as exc:
             form.add_action_errors(exc)
         except Conflict as exc:
@@ -172,6 +199,8 @@ def edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             return redirect("people:detail", person_id=person.pk)
     status = 409 if conflict else (422 if request.method == "POST" else 200)
     return render(
-        request, "people/edit.html", {"form": form, "person": person, "conflict": conflict},
+        request,
+        "people/edit.html",
+        {"form": form, "person": person, "conflict": conflict},
         status=status,
     )

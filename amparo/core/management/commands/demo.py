@@ -14,7 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=2000, help="how many people to add")
         parser.add_argument("--seed", type=int, default=2019)
         parser.add_argument("--batch", type=int, default=10_000)
-        parser.add_argument("--if-empty", action="store_true", help="add people only if there are none")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="add people only if there are none"
+        )
 
     def handle(self, *args: object, **opts: int) -> None:
         call_command("seed", stdout=self.stdout)
@@ -24,13 +26,18 @@ class Command(BaseCommand):
             count = 0
         started = time.monotonic()
         if count:
+
             def progress(done: int) -> None:
                 rate = done / max(time.monotonic() - started, 1e-6)
                 self.stdout.write(f"\r  {done:,}/{count:,} people ({rate:,.0f}/s)", ending="")
                 self.stdout.flush()
-            generate_people(count=count, seed=opts["seed"], batch_size=opts["batch"], progress=progress)
+
+            generate_people(
+                count=count, seed=opts["seed"], batch_size=opts["batch"], progress=progress
+            )
             self.stdout.write(f"\n{count:,} people in {time.monotonic() - started:.1f} s")
-        self.stdout.write("\nDemo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for spec, totp in users:
-            extra = "  + code from `python manage.py demo_code %s`" % spec.username if totp else ""
+            code = f"  + code: .venv/bin/python manage.py demo_code {spec.username}"
+            extra = code if totp else ""
             self.stdout.write(f"  {spec.username:<20} {spec.role:<18} {spec.institution}{extra}")
