@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "amparo.core.middleware.AuditContextMiddleware",
     "amparo.core.middleware.SecondFactorRequiredMiddleware",
+    "amparo.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

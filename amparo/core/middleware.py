@@ -84,3 +84,24 @@ class SecondFactorRequiredMiddleware:
             ):
                 return redirect("otp_verify")
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """A page that runs into a role or scope refusal answers 403 or 404, never 500."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from .errors import NotFound
+        from .permissions import Forbidden
+        from .views import forbidden, not_found
+
+        if isinstance(exception, Forbidden):
+            return forbidden(request)
+        if isinstance(exception, NotFound):
+            return not_found(request)
+        return None

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from amparo.core.errors import Conflict, InvalidInput, NotFound
@@ -31,8 +32,12 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     result = person_search(actor=request.user, query=query) if query else None
     context = {"query": query, "result": result}
-    template = "people/_results.html" if request.htmx else "people/search.html"
-    return render(request, template, context)
+    # The live search pushes its URL into the history: a history restore, or the browser
+    # going back to that URL, must get the whole page, never the results fragment.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "people/_results.html" if fragment else "people/search.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _candidates_for(request: HttpRequest, data: dict[str, str]) -> tuple[list[Person], bool]:

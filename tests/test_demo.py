@@ -1,0 +1,40 @@
+import pytest
+from django.core.management import call_command
+
+from amparo.core.audit import audit_verify
+from amparo.core.models import User
+from amparo.people.models import IdentityDocument, Involvement, Person, PersonSearchToken
+from amparo.people.queries import person_search
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot() -> list[tuple[str, str, str]]:
+    return list(
+        Person.objects.order_by("id").values_list("given_names", "first_surname", "second_surname")
+    )
+
+
+def test_demo_is_deterministic_and_complete() -> None:
+    call_command("demo", people=1500, batch=400, verbosity=0)
+    first = _snapshot()
+    assert len(first) == 1500
+    assert Involvement.objects.count() == 1500
+    assert PersonSearchToken.objects.count() > 3000
+    assert IdentityDocument.objects.filter(doc_type="dpi").exists()
+    assert Person.objects.filter(protected=True).exists()
+    assert User.objects.filter(username="operadora.minex").exists()
+    assert audit_verify()[1] is None
+    Person.objects.all().delete()
+    call_command("demo", people=1500, batch=700, verbosity=0)
+    assert _snapshot() == first
+
+
+def test_demo_people_are_searchable_by_the_demo_operator() -> None:
+    call_command("demo", people=800, verbosity=0)
+    operator = User.objects.get(username="operadora.minex")
+    someone = Person.objects.filter(
+        involvements__institution=operator.institution, protected=False
+    ).first()
+    found = person_search(actor=operator, query=someone.first_surname[:4]).people
+    assert found
