@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
@@ -10,12 +11,23 @@ from amparo.core.apierrors import install_error_handlers
 from amparo.core.tokens import TokenAuth
 from amparo.people.api import router as people_router
 
+
+class VerifiedSessionAuth(SessionAuth):
+    """The browser session, but only once administrators and auditors passed the second factor."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> object | None:
+        user = super().authenticate(request, key)
+        if user is not None and user.needs_second_factor and not user.is_verified():
+            return None
+        return user
+
+
 api = NinjaAPI(
     title="Amparo API",
     version="1",
     urls_namespace="api-1",
     description="Migrant-protection network. Authenticate with `Authorization: Bearer <token>`.",
-    auth=[TokenAuth(), SessionAuth()],
+    auth=[TokenAuth(), VerifiedSessionAuth()],
 )
 install_error_handlers(api)
 api.add_router("/", core_router)

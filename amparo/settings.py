@@ -62,11 +62,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "amparo.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "amparo.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -226,3 +226,7 @@ AUDIT_SHARDS = 16
 
 # Institutions whose auditors read the audit trail of the whole network (codes).
 AMPARO_NATIONAL_AUDIT_INSTITUTIONS = env_list("AMPARO_NATIONAL_AUDIT_INSTITUTIONS", "COPADEH")
+
+# API pages: 50 items unless asked, never more than 500.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500

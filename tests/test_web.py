@@ -10,8 +10,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.core.models import AuditEntry, Role
 
-from .conftest import register
-
 pytestmark = pytest.mark.django_db
 PASSWORD = "una-clave-larga-de-prueba"
 
@@ -162,3 +160,18 @@ def test_unknown_pages_are_404_not_500(caseworker) -> None:
     client = signed_in(caseworker)
     assert client.get("/people/00000000-0000-4000-8000-000000000000/").status_code == 404
     assert client.get("/audit/?since=nonsense").status_code == 403
+
+
+def test_api_session_needs_the_second_factor_too(make_user) -> None:
+    auditor = make_user(Role.AUDITOR, "MINEX")
+    device = TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
+    client = signed_in(auditor)
+    assert client.get("/api/v1/audit").status_code == 401
+    client.post("/accounts/verify/", {"token": f"{totp(device.bin_key):06d}"})
+    assert client.get("/api/v1/audit").status_code == 200
+
+
+def test_the_account_language_applies_at_the_next_sign_in(caseworker) -> None:
+    caseworker.language = "en"
+    caseworker.save()
+    assert 'lang="en"' in signed_in(caseworker).get("/").content.decode()

@@ -22,6 +22,9 @@ def _requested_language(request: HttpRequest) -> str:
     chosen = request.session.get("language") if hasattr(request, "session") else None
     if chosen in SUPPORTED:
         return chosen
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in SUPPORTED:
+        return user.language
     accept = request.headers.get("Accept-Language", "")
     for part in accept.split(","):
         code = part.split(";")[0].strip()[:2].lower()

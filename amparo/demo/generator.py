@@ -132,7 +132,11 @@ class PeopleGenerator:
                 institution__code__in=list(HOLDERS)
             )
         }
-        self.dpi_serial = itertools.count(10_000_000)
+        # Serial numbers, not random ones: document numbers are unique in the network.
+        # Each seed owns a block of a million 8-digit serials (80 blocks).
+        block = 10_000_000 + (seed % 80) * 1_000_000
+        self.dpi_serial = itertools.count(block)
+        self.passport_serial = itertools.count(block)
 
     def _surname(self, nationality: str, indigenous: bool) -> str:
         if nationality != "GT":
@@ -213,7 +217,7 @@ class PeopleGenerator:
                 b.documents.append((pid, "dpi", dpi, dpi, "GT", now))
                 tokens.add(dpi.lower())
             elif rng.random() < 0.15:
-                passport = f"{rng.choice('ABCDEFGH')}{rng.randrange(10**8):08d}"
+                passport = f"{rng.choice('ABCDEFGH')}{next(self.passport_serial):08d}"
                 b.documents.append((pid, "passport", passport, passport, nationality, now))
                 tokens.add(passport.lower())
             b.tokens.extend((pid, t) for t in sorted(tokens))

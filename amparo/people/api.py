@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from amparo.core.audit import audit_record
 from amparo.core.permissions import Perm, require
 
 from . import actions
@@ -174,6 +175,7 @@ def persons_list(request: HttpRequest, filters: Query[PersonFilters]):  # type: 
         qs = qs.filter(nationality_id=filters.nationality.upper())
     if filters.protected is not None:
         qs = qs.filter(protected=filters.protected)
+    audit_record(actor=request.user, action="person.list", detail=filters.dict())
     return qs
 
 

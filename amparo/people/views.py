@@ -6,9 +6,11 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from amparo.core.errors import Conflict, InvalidInput, NotFound
@@ -35,7 +37,8 @@ def search(request: HttpRequest) -> HttpResponse:
     # The live search pushes its URL into the history: a history restore, or the browser
     # going back to that URL, must get the whole page, never the results fragment.
     fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "people/_results.html" if fragment else "people/search.html", context)
+    template = "people/_results.html" if fragment else "people/search.html"
+    response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -190,7 +193,7 @@ def edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 actor=request.user,
                 person_id=person.pk,
                 version=form.cleaned_data["version"],
-                data=form.to_input(),
+                data=_edit_input(form, person),
             )
             actions.markers_set(
                 actor=request.user, person_id=person.pk, kinds=form.cleaned_data["markers"]
@@ -206,6 +209,38 @@ def edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "people/edit.html",
-        {"form": form, "person": person, "conflict": conflict},
+        {
+            "form": form,
+            "person": person,
+            "conflict": conflict,
+            "conflict_changes": _conflict_changes(form, conflict) if conflict else [],
+        },
         status=status,
     )
+
+
+def _edit_input(form: PersonEditForm, person: Person) -> actions.PersonInput:
+    """The form's values, plus the details the form does not show, kept as they are
+    (`person_update` replaces every detail)."""
+    data = form.to_input()
+    data.origin_place = person.origin_place
+    data.other_languages = list(person.other_languages.values_list("code", flat=True))
+    if data.age_years is not None and data.age_years == person.age_years:
+        data.age_recorded_on = person.age_recorded_on
+    return data
+
+
+def _conflict_changes(form: PersonEditForm, conflict: Conflict) -> list[dict[str, object]]:
+    """What someone else changed, each field named as the form names it."""
+    rows: list[dict[str, object]] = []
+    for name, pair in conflict.changes.items():
+        key = name.removesuffix("_id")
+        if key in form.fields:
+            label = form.fields[key].label
+        else:
+            try:
+                label = capfirst(Person._meta.get_field(key).verbose_name)
+            except FieldDoesNotExist:
+                label = name
+        rows.append({"label": label, **pair})  # type: ignore[dict-item]
+    return rows
