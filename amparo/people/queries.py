@@ -27,23 +27,23 @@ def persons_visible_to(actor: User) -> QuerySet[Person]:
     """
     if not has_perm(actor, Perm.PERSON_READ) or actor.institution_id is None:
         return Person.objects.none()
-    own = Involvement.objects.filter(institution_id=actor.institution_id, ended_at__isnull=True)
-    own_team = own.filter(Q(team__isnull=True) | Q(team_id=actor.team_id))
+    # Correlated EXISTS rather than IN (subquery): one person or one page is checked row by
+    # row through the involvement index instead of materialising the institution's people.
     return Person.objects.filter(voided_at__isnull=True, merged_into__isnull=True).filter(
-        Q(protected=False, pk__in=own.values("person_id"))
-        | Q(protected=True, pk__in=own_team.values("person_id"))
+        _visible_via(actor, "pk", "protected")
     )
 
 
-def _visible_via(actor: User, person_field: str) -> Q:
-    """The need-to-know rule of `persons_visible_to`, as a per-row condition on `person_field`
-    of the outer query (for index-ordered scans that must stop early)."""
+def _visible_via(actor: User, person_ref: str, protected_lookup: str) -> Q:
+    """The need-to-know rule as a per-row condition: `person_ref` names the person's id in the
+    outer query and `protected_lookup` its protected flag."""
     own = Involvement.objects.filter(
-        person_id=OuterRef(person_field), institution_id=actor.institution_id, ended_at__isnull=True
+        person_id=OuterRef(person_ref), institution_id=actor.institution_id, ended_at__isnull=True
     )
     own_team = own.filter(Q(team__isnull=True) | Q(team_id=actor.team_id))
-    protected = f"{person_field.removesuffix('_id')}__protected"
-    return Q(Exists(own), **{protected: False}) | Q(Exists(own_team), **{protected: True})
+    return Q(Exists(own), **{protected_lookup: False}) | Q(
+        Exists(own_team), **{protected_lookup: True}
+    )
 
 
 def person_get(*, actor: User, person_id: uuid.UUID | str, purpose: str = "view") -> Person:
@@ -107,7 +107,7 @@ def person_search(*, actor: User, query: str, limit: int = SEARCH_LIMIT) -> Sear
     # Walk the token index in order and check each candidate's visibility by correlated
     # lookups: the first page is found after a few index entries, whatever the table size.
     ids = list(
-        matches.filter(_visible_via(actor, "person_id"))
+        matches.filter(_visible_via(actor, "person_id", "person__protected"))
         .order_by("token", "person_id")
         .values_list("person_id", flat=True)[: (limit + 1) * 3]
     )
