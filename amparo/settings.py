@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "ninja",  # serves Swagger UI from our own static files (the CSP forbids CDNs)
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "amparo.core.middleware.AuditContextMiddleware",
     "amparo.core.middleware.SecondFactorRequiredMiddleware",
     "amparo.core.middleware.DomainErrorMiddleware",
+    "amparo.core.middleware.PrivateResponsesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -4,10 +4,10 @@
 
 Serves Amparo with gunicorn (2 sync workers, the machine has 2 cores) on the benchmark
 database (var/bench.sqlite3 from bench/person_search.py, or DATABASE_URL), and loads it with
-wrk (Debian package `wrk`) from a second process: the bare view `/healthz` (a JsonResponse
-through the same middleware), then API reads with a bearer token — one person (scoped and
-audited), a page of people, and a page of countries. Prints requests/s per round, the median,
-and each API endpoint's ratio to the bare view.
+wrk (Debian package `wrk`) from a second process. Each API read (bearer token, scoped,
+audited, schema-validated) is measured beside a bare Django view that reads the same rows and
+returns them with JsonResponse (bench/urls_bench.py), through the same middleware. Prints
+requests/s per round, the medians and the ratio API / bare.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bench"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
 PORT = 8765
 
@@ -82,21 +82,35 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        targets = {
-            "bare Django JSON view (/healthz)": (base + "/healthz", None),
-            "API one person (audited)": (base + f"/api/v1/persons/{person.pk}", token),
-            "API people page (20, audited)": (base + "/api/v1/persons?limit=20", token),
-            "API countries page (20)": (base + "/api/v1/countries?limit=20", token),
+        # Each API read beside a bare Django view reading the same rows (bench/urls_bench.py).
+        pairs = {
+            "one person": (f"/api/v1/persons/{person.pk}", f"/bare/persons/{person.pk}"),
+            "page of 20 countries": ("/api/v1/countries?limit=20", "/bare/countries"),
+            "page of 20 people": ("/api/v1/persons?limit=20", "/bare/persons"),
         }
-        results: dict[str, list[float]] = {name: [] for name in targets}
+        results: dict[tuple[str, str], list[float]] = {}
         for _ in range(args.rounds):  # interleaved rounds: machine noise hits all alike
-            for name, (url, tok) in targets.items():
-                results[name].append(wrk(url, args.seconds, tok))
-        bare = statistics.median(results["bare Django JSON view (/healthz)"])
-        for name, values in results.items():
-            median = statistics.median(values)
-            rounds = ", ".join(f"{v:,.0f}" for v in values)
-            print(f"{name:<34} median {median:8,.0f} req/s  ratio {median / bare:5.2f}  [{rounds}]")
+            results.setdefault(("floor", "/healthz"), []).append(
+                wrk(base + "/healthz", args.seconds, None)
+            )
+            for name, (api_path, bare_path) in pairs.items():
+                results.setdefault((name, "api"), []).append(
+                    wrk(base + api_path, args.seconds, token)
+                )
+                results.setdefault((name, "bare"), []).append(
+                    wrk(base + bare_path, args.seconds, None)
+                )
+        floor = statistics.median(results[("floor", "/healthz")])
+        print(f"{'JSON view without database (/healthz)':<44} {floor:8,.0f} req/s")
+        for name in pairs:
+            api_rate = statistics.median(results[(name, "api")])
+            bare_rate = statistics.median(results[(name, "bare")])
+            print(
+                f"{name:<22} API {api_rate:8,.0f} req/s  bare {bare_rate:8,.0f} req/s  "
+                f"ratio {api_rate / bare_rate:5.2f}  "
+                f"[api {', '.join(f'{v:,.0f}' for v in results[(name, 'api')])}; "
+                f"bare {', '.join(f'{v:,.0f}' for v in results[(name, 'bare')])}]"
+            )
     finally:
         server.terminate()
         server.wait()

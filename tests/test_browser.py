@@ -332,7 +332,7 @@ def test_caseworker_finds_a_person_and_opens_the_timeline(
     expect(page.get_by_role("heading", name=es("Timeline"))).to_be_visible()
     timeline = page.locator(".amparo-timeline li")
     expect(timeline).to_have_count(1)
-    expect(timeline.first).to_contain_text("person.register")
+    expect(timeline.first).to_contain_text("Registro creado")
     expect(timeline.first).to_contain_text("ana.caseworker")
     expect(page.locator("main")).to_contain_text("A1234567")
     axe_check_sizes(page, "person page")

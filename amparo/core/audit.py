@@ -110,8 +110,10 @@ def audit_record(
     shard = shard_for(actor)
     at = timezone.now()
     with transaction.atomic():
-        head, _ = AuditShardHead.objects.get_or_create(shard=shard, defaults={"hash": GENESIS})
-        head = AuditShardHead.objects.select_for_update().get(shard=shard)
+        head = AuditShardHead.objects.select_for_update().filter(shard=shard).first()
+        if head is None:
+            head, _ = AuditShardHead.objects.get_or_create(shard=shard, defaults={"hash": GENESIS})
+            head = AuditShardHead.objects.select_for_update().get(shard=shard)
         fields: dict[str, Any] = {
             "shard": shard,
             "seq": head.seq + 1,

@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 from .audit import RequestOrigin, reset_request_origin, set_request_origin
 
@@ -108,3 +109,18 @@ class DomainErrorMiddleware:
         if isinstance(exception, NotFound):
             return not_found(request)
         return None
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a signed-in user is kept by browsers or proxies (shared computers at
+    consulates and shelters)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

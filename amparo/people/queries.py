@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from amparo.core.audit import audit_record
 from amparo.core.errors import NotFound
+from amparo.core.labels import action_label
 from amparo.core.models import AuditEntry, User
 from amparo.core.permissions import Perm, has_perm, require
 
@@ -53,15 +54,14 @@ def person_get(*, actor: User, person_id: uuid.UUID | str, purpose: str = "view"
         pid = uuid.UUID(str(person_id))
     except ValueError as exc:
         raise NotFound from exc
-    # A merged record points to its survivor: old links keep working.
-    survivor = Person.objects.filter(pk=pid).values_list("merged_into_id", flat=True).first()
-    pid = survivor or pid
-    person = (
-        persons_visible_to(actor)
-        .select_related("nationality", "origin_municipality__department", "preferred_language")
-        .filter(pk=pid)
-        .first()
+    visible = persons_visible_to(actor).select_related(
+        "nationality", "origin_municipality__department", "preferred_language"
     )
+    person = visible.filter(pk=pid).first()
+    if person is None:
+        # A merged record points to its survivor: old links keep working.
+        survivor = Person.objects.filter(pk=pid).values_list("merged_into_id", flat=True).first()
+        person = visible.filter(pk=survivor).first() if survivor else None
     if person is None:
         raise NotFound
     audit_record(actor=actor, action=f"person.{purpose}", obj=person, person_id=person.pk)
@@ -150,6 +150,7 @@ def person_candidates_by_document(*, numbers: list[tuple[str, str, str]]) -> lis
 class TimelineEvent:
     at: datetime
     action: str
+    label: str
     actor: str
     institution: str
     detail: dict[str, object]
@@ -170,6 +171,7 @@ def person_timeline(*, actor: User, person: Person) -> list[TimelineEvent]:
         TimelineEvent(
             at=e.at,
             action=e.action,
+            label=action_label(e.action),
             actor=e.actor_username,
             institution=str(actor.institution),
             detail=e.detail,
