@@ -108,3 +108,19 @@ def test_openapi_document_is_served(caseworker) -> None:
     schema = api_client(caseworker).get("/api/v1/openapi.json").json()
     assert "/api/v1/persons" in schema["paths"]
     assert AuditEntry.objects.filter(action="token.create").exists()
+
+
+def test_list_count_is_capped_but_exact_below_the_cap(caseworker, monkeypatch) -> None:
+    from amparo.core import pagination
+
+    from .conftest import register
+
+    for i in range(3):
+        register(caseworker, given=f"Persona{i}")
+    client = api_client(caseworker)
+    assert client.get("/api/v1/persons?limit=2").json()["count"] == 3
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    body = client.get("/api/v1/persons?limit=2").json()
+    assert body["count"] == 3 and len(body["items"]) == 2
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    assert client.get("/api/v1/persons?limit=2").json()["count"] == 2

@@ -186,3 +186,22 @@ def test_age_at_a_date_is_kept_when_birth_date_is_unknown(caseworker):
         caseworker, age_years=15, age_recorded_on=date(2024, 6, 1), birth_date_precision="estimated"
     )
     assert p.age_on(date(2026, 6, 2)) == 17
+
+
+def test_update_with_bad_marker_changes_nothing(person, caseworker):
+    data = PersonInput(given_names="Otro", first_surname="Nombre")
+    with pytest.raises(InvalidInput):
+        actions.person_update(
+            actor=caseworker, person_id=person.pk, version=1, data=data, markers=["bogus"]
+        )
+    person.refresh_from_db()
+    assert person.given_names == "María José" and person.version == 1
+
+
+def test_update_and_markers_in_one_step(person, caseworker):
+    data = PersonInput(given_names="María José", first_surname="Tzoc")
+    actions.person_update(
+        actor=caseworker, person_id=person.pk, version=1, data=data, markers=["trafficking_victim"]
+    )
+    person.refresh_from_db()
+    assert person.protected and person.version == 2

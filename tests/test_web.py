@@ -175,3 +175,17 @@ def test_the_account_language_applies_at_the_next_sign_in(caseworker) -> None:
     caseworker.language = "en"
     caseworker.save()
     assert 'lang="en"' in signed_in(caseworker).get("/").content.decode()
+
+
+def test_client_address_behind_a_trusted_proxy(settings, caseworker) -> None:
+    from django.test import RequestFactory
+
+    from amparo.core.middleware import client_ip
+
+    request = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3", REMOTE_ADDR="127.0.0.1"
+    )
+    settings.AMPARO_TRUSTED_PROXIES = 0
+    assert client_ip(request) == "127.0.0.1"
+    settings.AMPARO_TRUSTED_PROXIES = 1
+    assert client_ip(request) == "10.1.2.3"

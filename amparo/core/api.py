@@ -5,7 +5,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from amparo.core.pagination import CappedLimitOffsetPagination as LimitOffsetPagination
 
 from .models import Country, Department, Institution, Language, Municipality, Site
 from .permissions import ROLE_PERMISSIONS, Perm, require

@@ -34,6 +34,19 @@ def _requested_language(request: HttpRequest) -> str:
     return settings.LANGUAGE_CODE
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind N trusted reverse proxies (AMPARO_TRUSTED_PROXIES=N) it is
+    the N-th address from the right of X-Forwarded-For: the ones to its left are the client's
+    own claims and cannot be trusted."""
+    proxies = settings.AMPARO_TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
 class LanguageMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -55,7 +68,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = set_request_origin(RequestOrigin(ip=request.META.get("REMOTE_ADDR") or None))
+        token = set_request_origin(RequestOrigin(ip=client_ip(request)))
         try:
             return self.get_response(request)
         finally:

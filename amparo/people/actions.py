@@ -334,10 +334,23 @@ def _visible_for_update(actor: User, person_id: uuid.UUID) -> Person:
     return person
 
 
-def person_update(*, actor: User, person_id: uuid.UUID, version: int, data: PersonInput) -> Person:
-    """Replace the person's details if nobody changed them since `version` was read."""
+def person_update(
+    *,
+    actor: User,
+    person_id: uuid.UUID,
+    version: int,
+    data: PersonInput,
+    markers: list[str] | None = None,
+) -> Person:
+    """Replace the person's details if nobody changed them since `version` was read.
+
+    With `markers`, the vulnerability markers change in the same transaction.
+    """
     require(actor, Perm.PERSON_WRITE)
     errors = validate_person(data)
+    unknown = [k for k in markers or [] if k not in Vulnerability.values]
+    if unknown:
+        errors["markers"] = [_("Unknown vulnerability “%(value)s”.") % {"value": unknown[0]}]
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
@@ -368,6 +381,8 @@ def person_update(*, actor: User, person_id: uuid.UUID, version: int, data: Pers
             person_id=person.pk,
             detail={"fields": changed},
         )
+        if markers is not None:
+            markers_set(actor=actor, person_id=person.pk, kinds=markers)
     return person
 
 

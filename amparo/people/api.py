@@ -6,9 +6,10 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from amparo.core.audit import audit_record
+from amparo.core.pagination import CappedLimitOffsetPagination as LimitOffsetPagination
 from amparo.core.permissions import Perm, require
 
 from . import actions

@@ -194,9 +194,7 @@ def edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
                 person_id=person.pk,
                 version=form.cleaned_data["version"],
                 data=_edit_input(form, person),
-            )
-            actions.markers_set(
-                actor=request.user, person_id=person.pk, kinds=form.cleaned_data["markers"]
+                markers=form.cleaned_data["markers"],
             )
         except InvalidInput as exc:
             form.add_action_errors(exc)
