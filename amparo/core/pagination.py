@@ -1,7 +1,7 @@
 """API pagination: limit/offset with a bounded count.
 
 An exact count over half a million visible people costs a full scan on every page; people
-paging through results need "more than 10,000", not the exact figure (statistics give exact
+paging through results need "more than 1,000", not the exact figure (statistics give exact
 figures). So `count` is exact up to COUNT_CAP and COUNT_CAP + 1 means "more than COUNT_CAP".
 """
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from ninja.pagination import LimitOffsetPagination
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class CappedLimitOffsetPagination(LimitOffsetPagination):

@@ -334,4 +334,7 @@ def generate_people(
         done += size
         if progress:
             progress(done)
+    # Fresh statistics: without them SQLite's planner walks the wrong index on large tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return done

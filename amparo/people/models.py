@@ -91,7 +91,10 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["first_surname", "second_surname"])]
+        # The list's order, ending in the primary key so a page is read straight off the index.
+        indexes = [
+            models.Index(fields=["first_surname", "second_surname", "id"], name="person_order_idx")
+        ]
 
     def __str__(self) -> str:
         return self.full_name
