@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "amparo.core",
     "amparo.people",
+    "amparo.cases",
 ]
 
 MIDDLEWARE = [

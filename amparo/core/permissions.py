@@ -18,15 +18,22 @@ class Perm(StrEnum):
     USER_MANAGE = "user.manage"
     REFERENCE_READ = "reference.read"
     STATS_READ = "stats.read"
+    CASE_READ = "case.read"
+    CASE_WRITE = "case.write"
+    CASE_APPROVE = "case.approve"
+    CONSENT_OVERRIDE = "consent.override"
 
 
 _EVERYONE = {Perm.REFERENCE_READ}
+_CASEWORK = {Perm.PERSON_READ, Perm.PERSON_WRITE, Perm.CASE_READ, Perm.CASE_WRITE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.OPERATOR: frozenset(_EVERYONE | {Perm.PERSON_READ, Perm.PERSON_WRITE}),
-    Role.CASEWORKER: frozenset(_EVERYONE | {Perm.PERSON_READ, Perm.PERSON_WRITE}),
+    Role.OPERATOR: frozenset(_EVERYONE | _CASEWORK),
+    Role.CASEWORKER: frozenset(_EVERYONE | _CASEWORK),
     Role.SUPERVISOR: frozenset(
-        _EVERYONE | {Perm.PERSON_READ, Perm.PERSON_WRITE, Perm.PERSON_VOID, Perm.STATS_READ}
+        _EVERYONE
+        | _CASEWORK
+        | {Perm.PERSON_VOID, Perm.STATS_READ, Perm.CASE_APPROVE, Perm.CONSENT_OVERRIDE}
     ),
     # Analysts work with figures, never with named people.
     Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_READ}),

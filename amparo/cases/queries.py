@@ -1,0 +1,135 @@
+"""Reads of cases, scoped: the owning institution (the owning team for sensitive cases), and
+institutions that accepted a referral, which see only what the referral shares."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from amparo.core.audit import audit_record
+from amparo.core.errors import NotFound
+from amparo.core.models import User
+from amparo.core.permissions import Perm, has_perm, require
+
+from .models import Case, Referral, Task
+
+
+def _owned(actor: User) -> Q:
+    team_ok = Q(team__isnull=True) | Q(team_id=actor.team_id)
+    return Q(institution_id=actor.institution_id) & (Q(sensitive=False) | team_ok)
+
+
+def _referred(actor: User) -> Exists:
+    return Exists(
+        Referral.objects.filter(
+            case_id=OuterRef("pk"),
+            to_institution_id=actor.institution_id,
+            status=Referral.Status.ACCEPTED,
+        )
+    )
+
+
+def cases_visible_to(actor: User) -> QuerySet[Case]:
+    if not has_perm(actor, Perm.CASE_READ) or actor.institution_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(_owned(actor) | Q(_referred(actor)))
+
+
+def cases_owned_by(actor: User) -> QuerySet[Case]:
+    if not has_perm(actor, Perm.CASE_READ) or actor.institution_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(_owned(actor))
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    owner: bool
+    shares: frozenset[str]  # for a referral recipient: what the accepted referrals share
+
+
+def case_get(*, actor: User, case_id: uuid.UUID | str, purpose: str = "view") -> CaseView:
+    require(actor, Perm.CASE_READ)
+    try:
+        pk = uuid.UUID(str(case_id))
+    except ValueError as exc:
+        raise NotFound from exc
+    case = (
+        cases_visible_to(actor)
+        .select_related("person", "institution", "assigned_to")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise NotFound
+    owner = cases_owned_by(actor).filter(pk=pk).exists()
+    shares: set[str] = set()
+    if not owner:
+        for referral in case.referrals.filter(
+            to_institution_id=actor.institution_id, status=Referral.Status.ACCEPTED
+        ):
+            shares.update(referral.shares)
+    audit_record(actor=actor, action=f"case.{purpose}", obj=case, person_id=case.person_id)
+    return CaseView(case, owner, frozenset(shares))
+
+
+def case_list(
+    *, actor: User, stage: str = "", protocol: str = "", mine: bool = False, open_only: bool = True
+) -> QuerySet[Case]:
+    qs = cases_visible_to(actor).select_related("person")
+    if stage:
+        qs = qs.filter(stage=stage)
+    if protocol:
+        qs = qs.filter(protocol_code=protocol)
+    if mine:
+        qs = qs.filter(assigned_to=actor)
+    if open_only:
+        qs = qs.filter(closed_at__isnull=True)
+    return qs.order_by("-opened_at", "id")
+
+
+def referrals_incoming(*, actor: User) -> QuerySet[Referral]:
+    if not has_perm(actor, Perm.CASE_READ):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(to_institution_id=actor.institution_id)
+        .select_related("from_institution", "case")
+        .order_by("-sent_at")
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    open_cases: int
+    overdue_tasks: list[Task]
+    by_stage: list[dict[str, object]]
+    by_worker: list[dict[str, object]]
+    pending_approvals: int
+
+
+def supervisor_dashboard(*, actor: User, now: datetime | None = None) -> Dashboard:
+    """Caseload, overdue and escalated tasks, and cases per stage for the actor's scope."""
+    now = now or timezone.now()
+    owned = cases_owned_by(actor).filter(closed_at__isnull=True)
+    overdue = list(
+        Task.objects.filter(case__in=owned, done_at__isnull=True, due_at__lt=now)
+        .select_related("case__person")
+        .order_by("due_at")[:50]
+    )
+    return Dashboard(
+        open_cases=owned.count(),
+        overdue_tasks=overdue,
+        by_stage=list(
+            owned.values("protocol_code", "stage")
+            .annotate(n=Count("id"))
+            .order_by("protocol_code", "stage")
+        ),
+        by_worker=list(
+            owned.values("assigned_to__username").annotate(n=Count("id")).order_by("-n")
+        ),
+        pending_approvals=owned.filter(approvals__decided_at__isnull=True).distinct().count(),
+    )
