@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
+from amparo.cases.api import router as cases_router
 from amparo.core.api import router as core_router
 from amparo.core.apierrors import install_error_handlers
 from amparo.core.tokens import TokenAuth
@@ -32,3 +33,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", people_router)
+api.add_router("/", cases_router)

@@ -133,3 +133,98 @@ def supervisor_dashboard(*, actor: User, now: datetime | None = None) -> Dashboa
         ),
         pending_approvals=owned.filter(approvals__decided_at__isnull=True).distinct().count(),
     )
+
+
+def case_detail(view: CaseView) -> dict[str, object]:
+    """What the actor may see of a case, as plain data for the page and the API.
+
+    The owning institution sees everything; a referral recipient sees only what the accepted
+    referrals share: "identity" (who), "case" (stage and timeline), "forms" (the form data).
+    """
+    from .protocol import protocol_get, text
+
+    case = view.case
+    protocol = protocol_get(case.protocol_code, case.protocol_version)
+    shares = view.shares
+    full = view.owner
+    stage = protocol.stages.get(case.stage) if protocol else None
+    detail: dict[str, object] = {
+        "id": case.pk,
+        "protocol_code": case.protocol_code,
+        "protocol_version": case.protocol_version,
+        "protocol_name": text(protocol.name) if protocol else case.protocol_code,
+        "owner": full,
+        "institution": case.institution.code,
+        "sensitive": case.sensitive,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "closure_reason": case.closure_reason,
+        "person_id": case.person_id if full or "identity" in shares else None,
+        "person_name": case.person.full_name if full or "identity" in shares else None,
+        "stage": case.stage if full or "case" in shares else None,
+        "stage_name": text(stage.name) if stage and (full or "case" in shares) else None,
+        "version": case.version,
+        "data": case.data if full or "forms" in shares else {},
+        "assigned_to": case.assigned_to.username if full and case.assigned_to else None,
+        "tasks": [],
+        "transitions": [],
+        "events": [],
+        "pending_approval": None,
+    }
+    if full or "case" in shares:
+        detail["events"] = [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "stage_from": e.stage_from,
+                "stage_to": e.stage_to,
+                "actor": e.actor.username if e.actor else "",
+                "detail": e.detail,
+            }
+            for e in case.events.select_related("actor")
+        ]
+    if full:
+        lang_en = translation_language() == "en"
+        detail["tasks"] = [
+            {
+                "id": t.pk,
+                "code": t.code,
+                "title": t.title_en if lang_en else t.title_es,
+                "stage": t.stage,
+                "due_at": t.due_at,
+                "done_at": t.done_at,
+                "overdue": t.done_at is None and t.due_at < timezone.now(),
+                "escalated": t.escalated_at is not None,
+            }
+            for t in case.tasks.order_by("due_at", "id")
+        ]
+        if protocol and case.closed_at is None:
+            detail["transitions"] = [
+                {
+                    "code": t.code,
+                    "name": text(t.name),
+                    "to": t.target,
+                    "approval": t.approval,
+                    "closure": t.closure,
+                    "requires_tasks": list(t.requires_tasks),
+                    "requires_forms": list(t.requires_forms),
+                }
+                for t in protocol.transitions_from(case.stage)
+            ]
+        pending = (
+            case.approvals.filter(decided_at__isnull=True).select_related("requested_by").first()
+        )
+        if pending:
+            detail["pending_approval"] = {
+                "id": pending.pk,
+                "transition": pending.transition,
+                "requested_by": pending.requested_by.username,
+                "requested_at": pending.requested_at,
+            }
+    return detail
+
+
+def translation_language() -> str:
+    from django.utils import translation
+
+    return (translation.get_language() or "es")[:2]
