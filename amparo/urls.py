@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/verify/", core_views.otp_verify, name="otp_verify"),
     path("audit/", core_views.audit_page, name="audit"),
     path("people/", include("amparo.people.urls")),
+    path("cases/", include("amparo.cases.urls")),
     path("api/v1/", api.urls),
 ]
 

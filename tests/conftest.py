@@ -90,3 +90,33 @@ def api_client(user: User) -> Client:
 def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     # Real hashing costs ~0.3 s a user; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def empty_audit_trail() -> None:
+    """Let pytest-django's flush empty the database after a transactional test.
+
+    On SQLite the flush DELETEs every row, which the audit table's append-only triggers
+    refuse; PostgreSQL flushes with TRUNCATE, which row triggers do not see. So on SQLite the
+    audit entries are removed here, with the triggers lifted for that moment only.
+    """
+    from importlib import import_module
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "sqlite":
+        return
+    triggers = import_module("amparo.core.migrations.0002_audit_append_only")
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in triggers.SQLITE_DROP:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM core_auditentry")
+        for sql in triggers.SQLITE:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def live_reference(transactional_db: None):  # type: ignore[no-untyped-def]
+    """Reference data for transactional tests (they start from an empty database)."""
+    load_all()
+    yield
+    empty_audit_trail()

@@ -1,0 +1,32 @@
+"""The real background worker (django-tasks database backend) runs the deadline sweep."""
+
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from amparo.cases import actions
+from amparo.cases.models import Task
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TEST_PROTOCOLS = Path(__file__).parent / "protocols"
+
+
+def test_enqueued_sweep_is_run_by_the_database_worker(live_reference, settings, make_user) -> None:
+    from .conftest import register
+
+    settings.AMPARO_EXTRA_PROTOCOL_DIRS = [str(TEST_PROTOCOLS)]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    caseworker = make_user()
+    person = register(caseworker)
+    case = actions.case_open(actor=caseworker, protocol_code="test_minimal", person_id=person.pk)
+    Task.objects.filter(case=case).update(due_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+    call_command("cases_sweep", enqueue=True, stdout=out)
+    assert "enqueued" in out.getvalue()
+    assert Task.objects.get(case=case).escalated_at is None
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert Task.objects.get(case=case).escalated_at is not None
