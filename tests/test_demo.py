@@ -16,7 +16,7 @@ def _snapshot() -> list[tuple[str, str, str]]:
 
 
 def test_demo_is_deterministic_and_complete() -> None:
-    call_command("demo", people=1500, batch=400, verbosity=0)
+    call_command("demo", people=1500, batch=400, cases_per_stage=0, verbosity=0)
     first = _snapshot()
     assert len(first) == 1500
     assert Involvement.objects.count() == 1500
@@ -26,15 +26,28 @@ def test_demo_is_deterministic_and_complete() -> None:
     assert User.objects.filter(username="operadora.minex").exists()
     assert audit_verify()[1] is None
     Person.objects.all().delete()
-    call_command("demo", people=1500, batch=700, verbosity=0)
+    call_command("demo", people=1500, batch=700, cases_per_stage=0, verbosity=0)
     assert _snapshot() == first
 
 
 def test_demo_people_are_searchable_by_the_demo_operator() -> None:
-    call_command("demo", people=800, verbosity=0)
+    call_command("demo", people=800, cases_per_stage=0, verbosity=0)
     operator = User.objects.get(username="operadora.minex")
     someone = Person.objects.filter(
         involvements__institution=operator.institution, protected=False
     ).first()
     found = person_search(actor=operator, query=someone.first_surname[:4]).people
     assert found
+
+
+def test_demo_cases_rest_in_every_stage_of_every_protocol() -> None:
+    from amparo.cases.models import Case
+    from amparo.cases.protocol import protocols_latest
+
+    call_command("demo", people=50, cases_per_stage=1, verbosity=0)
+    for protocol in protocols_latest():
+        stages = set(
+            Case.objects.filter(protocol_code=protocol.code).values_list("stage", flat=True)
+        )
+        assert stages == set(protocol.stages), protocol.code
+    assert audit_verify()[1] is None

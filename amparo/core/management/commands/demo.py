@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="add people only if there are none"
         )
+        parser.add_argument(
+            "--cases-per-stage",
+            type=int,
+            default=2,
+            help="demo cases resting in each stage of each protocol (0: none)",
+        )
 
     def handle(self, *args: object, **opts: int) -> None:
         call_command("seed", stdout=self.stdout)
@@ -36,6 +42,11 @@ class Command(BaseCommand):
                 count=count, seed=opts["seed"], batch_size=opts["batch"], progress=progress
             )
             self.stdout.write(f"\n{count:,} people in {time.monotonic() - started:.1f} s")
+        if count and opts["cases_per_stage"]:
+            from amparo.demo.cases import generate_cases
+
+            made = generate_cases(per_stage=opts["cases_per_stage"], seed=opts["seed"])
+            self.stdout.write(f"{made} cases across every protocol and stage")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for spec, totp in users:
             code = f"  + code: .venv/bin/python manage.py demo_code {spec.username}"
