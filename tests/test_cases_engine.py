@@ -63,7 +63,7 @@ def test_form_errors_name_the_field(caseworker, person) -> None:
 
 def test_roles_and_stages_are_enforced(make_user, person, caseworker) -> None:
     case = actions.case_open(actor=caseworker, protocol_code="child_reception", person_id=person.pk)
-    with pytest.raises(InvalidInput, match="not possible"):
+    with pytest.raises(InvalidInput, match="transition"):
         actions.case_transition(
             actor=caseworker, case_id=case.pk, transition="close", closure_reason="other"
         )
@@ -211,7 +211,7 @@ def test_withdrawn_consent_stops_future_sharing(make_user, caseworker, person) -
     )
     assert referral.consent == consent
     actions.consent_withdraw(actor=caseworker, consent_id=consent.pk)
-    with pytest.raises(InvalidInput, match="withdrew"):
+    with pytest.raises(InvalidInput, match="retiró el consentimiento"):
         actions.referral_decide(actor=sbs, referral_id=referral.pk, accept=True)
     assert Referral.objects.get(pk=referral.pk).status == "sent"
     with pytest.raises(InvalidInput, match="consent"):

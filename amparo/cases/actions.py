@@ -78,6 +78,20 @@ def _event(case: Case, actor: User | None, kind: str, **detail: Any) -> CaseEven
     )
 
 
+def _record(
+    case: Case,
+    actor: User | None,
+    event: str,
+    *,
+    audit: str,
+    audit_detail: dict[str, Any] | None = None,
+    **event_detail: Any,
+) -> None:
+    """Write the case's timeline event and the audit entry for one change, together."""
+    _event(case, actor, event, **event_detail)
+    audit_record(actor=actor, action=audit, obj=case, person_id=case.person_id, detail=audit_detail)
+
+
 def _protocol(case: Case) -> Protocol:
     protocol = protocol_get(case.protocol_code, case.protocol_version)
     if protocol is None:  # a deployed protocol file was removed: refuse rather than guess
@@ -155,19 +169,14 @@ def case_open(
             opened_by=actor,
         )
         _create_tasks(case, protocol, case.stage, now)
-        _event(
+        _record(
             case,
             actor,
             "opened",
             stage_to=case.stage,
             protocol=f"{protocol.code} v{protocol.version}",
-        )
-        audit_record(
-            actor=actor,
-            action="case.open",
-            obj=case,
-            person_id=person.pk,
-            detail={"protocol": protocol.code, "version": protocol.version},
+            audit="case.open",
+            audit_detail={"protocol": protocol.code, "version": protocol.version},
         )
     return case
 
@@ -223,7 +232,7 @@ def _apply_transition(
         case.closure_reason = closure_reason
     case.save(update_fields=["stage", "version", "closed_at", "closure_reason"])
     _create_tasks(case, protocol, spec.target, now)
-    _event(
+    _record(
         case,
         actor,
         "transition",
@@ -232,13 +241,8 @@ def _apply_transition(
         transition=spec.code,
         approved_by=approved_by.username if approved_by else None,
         closure_reason=closure_reason or None,
-    )
-    audit_record(
-        actor=actor,
-        action="case.transition",
-        obj=case,
-        person_id=case.person_id,
-        detail={"transition": spec.code, "from": before, "to": spec.target},
+        audit="case.transition",
+        audit_detail={"transition": spec.code, "from": before, "to": spec.target},
     )
 
 
@@ -275,13 +279,13 @@ def case_transition(
                 requested_by=actor,
                 requested_at=timezone.now(),
             )
-            _event(case, actor, "approval_requested", transition=spec.code)
-            audit_record(
-                actor=actor,
-                action="case.approval_request",
-                obj=case,
-                person_id=case.person_id,
-                detail={"transition": spec.code},
+            _record(
+                case,
+                actor,
+                "approval_requested",
+                transition=spec.code,
+                audit="case.approval_request",
+                audit_detail={"transition": spec.code},
             )
             return case
         _apply_transition(actor, case, protocol, spec, closure_reason)
@@ -382,14 +386,7 @@ def case_form_save(
         case.data = {**case.data, form: data}
         case.version += 1
         case.save(update_fields=["data", "version"])
-        _event(case, actor, "form", form=form)
-        audit_record(
-            actor=actor,
-            action="case.form_save",
-            obj=case,
-            person_id=case.person_id,
-            detail={"form": form},
-        )
+        _record(case, actor, "form", form=form, audit="case.form_save", audit_detail={"form": form})
         return case
 
     return _attempt(actor, "case.form_save", case_id, body)
@@ -408,13 +405,13 @@ def task_complete(*, actor: User, task_id: int) -> Task:
         if task.done_at is None:
             task.done_at, task.done_by = timezone.now(), actor
             task.save(update_fields=["done_at", "done_by"])
-            _event(task.case, actor, "task_done", task=task.code)
-            audit_record(
-                actor=actor,
-                action="case.task_done",
-                obj=task.case,
-                person_id=task.case.person_id,
-                detail={"task": task.code},
+            _record(
+                task.case,
+                actor,
+                "task_done",
+                task=task.code,
+                audit="case.task_done",
+                audit_detail={"task": task.code},
             )
     return task
 
@@ -429,8 +426,7 @@ def note_add(*, actor: User, case_id: uuid.UUID, text: str) -> Note:
     with transaction.atomic():
         case = _owned_for_update(actor, case_id)
         note = Note.objects.create(case=case, author=actor, at=timezone.now(), text=text)
-        _event(case, actor, "note", note=note.pk)
-        audit_record(actor=actor, action="case.note_add", obj=case, person_id=case.person_id)
+        _record(case, actor, "note", note=note.pk, audit="case.note_add")
     return note
 
 
@@ -464,13 +460,13 @@ def attachment_add(*, actor: User, case_id: uuid.UUID, upload: UploadedFile) -> 
             f"{uuid.uuid4().hex}{'.pdf' if kind.endswith('pdf') else ''}", upload, save=False
         )
         attachment.save()
-        _event(case, actor, "attachment", name=attachment.name)
-        audit_record(
-            actor=actor,
-            action="case.attachment_add",
-            obj=case,
-            person_id=case.person_id,
-            detail={"sha256": attachment.sha256, "size": attachment.size},
+        _record(
+            case,
+            actor,
+            "attachment",
+            name=attachment.name,
+            audit="case.attachment_add",
+            audit_detail={"sha256": attachment.sha256, "size": attachment.size},
         )
     return attachment
 
