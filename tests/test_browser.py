@@ -237,6 +237,13 @@ def submit(page: Page, path: str) -> Any:
     return posted.value
 
 
+def submit_form(page: Page, form: Any, path: str) -> Any:
+    """Like `submit`, for one form of a page that has several (the person page)."""
+    with page.expect_response(posted_to(path)) as posted, page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    return posted.value
+
+
 def switch_language(page: Page) -> None:
     with page.expect_navigation():
         page.locator(".amparo-language button").click()
@@ -449,6 +456,69 @@ def test_edit_conflict_saves_nothing_and_lists_the_changed_fields(page: Page) ->
     assert person.age_recorded_on == date(2024, 3, 1)
     assert person.origin_place == "Tapachula"
     assert list(person.other_languages.values_list("code", flat=True)) == ["quc"]
+
+
+def test_caseworker_adds_a_document_and_a_contact_on_the_person_page(page: Page) -> None:
+    from playwright.sync_api import expect
+
+    worker = make_user(Role.CASEWORKER, "hilda.caseworker")
+    person = register(worker, "Rosa", "Chávez", "Tum")
+    sign_in(page, "hilda.caseworker")
+    page.goto(f"/people/{person.pk}/")
+    main = page.locator("main")
+    expect(main).to_contain_text(es("No documents."))
+
+    # The forms stay folded until asked for; without JavaScript <details> opens all the same.
+    documents = page.locator("section", has=page.locator("#docs-heading"))
+    form = documents.locator("form")
+    expect(form).to_be_hidden()
+    documents.get_by_text(es("Add an identity document")).click()
+    expect(form).to_be_visible()
+    form.locator("#document-doc_type").select_option("dpi")
+    expect(form.locator("#document-issuing_country")).to_have_value("GT")
+    form.locator("#document-number").fill("1234 5678")
+
+    # A DPI has 13 digits: refused next to the number, in Spanish, with what was typed kept.
+    assert submit_form(page, form, f"/people/{person.pk}/documents/").status == 422
+    number = page.locator("#document-number")
+    expect(number).to_be_visible()  # the form with the error is open again
+    error = page.locator(".usa-form-group", has=number).locator(".usa-error-message")
+    expect(error).to_have_text(es("A DPI number has 13 digits."))
+    assert number.get_attribute("aria-invalid") == "true"
+    assert error.get_attribute("id") in number.get_attribute("aria-describedby").split()
+    expect(number).to_have_value("1234 5678")
+    assert not person.documents.exists()
+    axe_check(page, "person page, document refused")
+
+    number.fill("1234 56789 0101")
+    assert submit_form(page, form, f"/people/{person.pk}/documents/").status == 302
+    assert page.url.endswith(f"/people/{person.pk}/")
+    expect(page.locator("main [role=status]")).to_have_text(es("Identity document added"))
+    expect(page.locator("#documents")).to_contain_text("1234 56789 0101")
+    expect(form).to_be_hidden()  # folded again after success
+
+    contacts = page.locator("section", has=page.locator("#contacts-heading"))
+    contacts.get_by_text(es("Add a contact")).click()
+    form = contacts.locator("form")
+    form.locator("#contact-kind").select_option("whatsapp")
+    form.locator("#contact-value").fill("+502 5555 1234")
+    form.locator("#contact-country").select_option("GT")
+    form.locator("#contact-note").fill("Teléfono de su hermana")
+    assert submit_form(page, form, f"/people/{person.pk}/contacts/").status == 302
+    expect(page.locator("main [role=status]")).to_have_text(es("Contact added"))
+    expect(page.locator("#contacts")).to_contain_text("+502 5555 1234")
+    expect(page.locator("#contacts")).to_contain_text("Teléfono de su hermana")
+    timeline = page.locator(".amparo-timeline")
+    expect(timeline).to_contain_text(es("Identity document added"))
+    expect(timeline).to_contain_text(es("Contact added"))
+    assert [c.value for c in person.contacts.all()] == ["+502 5555 1234"]
+
+    # Every form open at once, at a phone's width and at a desktop's.
+    for summary in page.locator("main details > summary").all():
+        summary.click()
+    expect(page.locator("#name-given_names")).to_be_visible()
+    expect(page.locator("#related_q")).to_be_visible()
+    axe_check_sizes(page, "person page with its forms open")
 
 
 def test_language_switch_to_english_and_back(page: Page) -> None:

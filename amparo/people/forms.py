@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +12,16 @@ from amparo.core.errors import InvalidInput
 from amparo.core.models import Country, Language
 
 from .actions import DocumentInput, PersonInput
-from .models import BirthDatePrecision, DocumentType, Sex, Vulnerability
+from .models import (
+    BirthDatePrecision,
+    ContactPoint,
+    DocumentType,
+    Person,
+    PersonName,
+    RelationKind,
+    Sex,
+    Vulnerability,
+)
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -20,7 +32,24 @@ def _language_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [(lang.code, lang.name) for lang in Language.objects.filter(national=True)]
 
 
-class PersonForm(forms.Form):
+class ActionErrors:
+    """Shows an action's `InvalidInput` messages next to the fields they name."""
+
+    if TYPE_CHECKING:  # provided by forms.Form
+        fields: dict[str, forms.Field]
+
+        def add_error(self, field: str | None, error: str) -> None: ...
+
+    def add_action_errors(self, exc: InvalidInput) -> None:
+        for name, messages in exc.errors.items():
+            # Registration names a document's fields "documents[0].number".
+            field = name.split(".")[-1] if name.startswith("documents") else name
+            target = field if field in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class PersonForm(ActionErrors, forms.Form):
     given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
     first_surname = forms.CharField(label=_("First surname"), max_length=100, required=False)
     second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
@@ -74,13 +103,6 @@ class PersonForm(forms.Form):
             preferred_language=d["preferred_language"] or None,
         )
 
-    def add_action_errors(self, exc: InvalidInput) -> None:
-        for name, messages in exc.errors.items():
-            field = name.split(".")[-1] if name.startswith("documents") else name
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
-
 
 class PersonCreateForm(PersonForm):
     doc_type = forms.ChoiceField(
@@ -119,7 +141,7 @@ class PersonEditForm(PersonForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class LinkForm(forms.Form):
+class LinkForm(ActionErrors, forms.Form):
     doc_type = forms.ChoiceField(label=_("Identity document"), choices=DocumentType.choices)
     number = forms.CharField(label=_("Document number"), max_length=60)
     issuing_country = forms.ChoiceField(label=_("Issuing country"))
@@ -128,3 +150,114 @@ class LinkForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["issuing_country"].choices = _country_choices()
+
+
+# --- Small forms of the person page. Several share a page, so each gives its fields their
+# own ids (`auto_id`) while the names posted stay plain.
+
+
+class PersonPartForm(ActionErrors, forms.Form):
+    id_prefix = "part"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class DocumentAddForm(PersonPartForm):
+    id_prefix = "document"
+    doc_type = forms.ChoiceField(
+        label=_("Document type"), choices=[("", "—"), *DocumentType.choices]
+    )
+    number = forms.CharField(label=_("Document number"), max_length=60)
+    issuing_country = forms.ChoiceField(label=_("Issuing country"), initial="GT")
+    expires_on = forms.DateField(
+        label=_("Expiry date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuing_country"].choices = _country_choices()
+
+    def to_input(self) -> DocumentInput:
+        d = self.cleaned_data
+        return DocumentInput(
+            doc_type=d["doc_type"],
+            number=d["number"],
+            issuing_country=d["issuing_country"],
+            expires_on=d["expires_on"],
+        )
+
+
+class ContactAddForm(PersonPartForm):
+    id_prefix = "contact"
+    kind = forms.ChoiceField(
+        label=_("Kind of contact"), choices=[("", "—"), *ContactPoint.Kind.choices]
+    )
+    value = forms.CharField(
+        label=_("Number, address or e-mail"),
+        max_length=300,
+        help_text=_("Telephone numbers with the country code, e.g. +502 5555 1234."),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        help_text=_("For example whose telephone it is, or when to call."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _country_choices()
+
+    def to_kwargs(self) -> dict[str, str | None]:
+        d = self.cleaned_data
+        return {
+            "kind": d["kind"],
+            "value": d["value"],
+            "country": d["country"] or None,
+            "note": d["note"],
+        }
+
+
+class NameAddForm(PersonPartForm):
+    id_prefix = "name"
+    kind = forms.ChoiceField(
+        label=_("Kind of name"), choices=PersonName.Kind.choices, initial=PersonName.Kind.ALIAS
+    )
+    given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
+    first_surname = forms.CharField(label=_("First surname"), max_length=100, required=False)
+    second_surname = forms.CharField(label=_("Second surname"), max_length=100, required=False)
+
+    def to_kwargs(self) -> dict[str, str]:
+        d = self.cleaned_data
+        return {k: d[k] for k in ("kind", "given_names", "first_surname", "second_surname")}
+
+
+class RelationAddForm(PersonPartForm):
+    """`to_person` is offered from a search of the people the user holds (`candidates`);
+    whether the user may relate that person is the action's to decide."""
+
+    id_prefix = "relation"
+    kind = forms.ChoiceField(label=_("This person is"), choices=[("", "—"), *RelationKind.choices])
+    to_person = forms.UUIDField(label=_("Other person"), widget=forms.Select)
+    # The search that listed the people, so that a refused form can list them again.
+    related_q = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+
+    def offer(self, people: Iterable[Person]) -> None:
+        """List these people (found by the user's search) as the ones to choose from."""
+        self.fields["to_person"].widget.choices = [("", "—")] + [
+            (str(p.pk), _candidate_label(p)) for p in people
+        ]
+
+
+def _candidate_label(person: Person) -> str:
+    if person.birth_date:
+        return f"{person.full_name} · {person.birth_date:%Y-%m-%d}"
+    return person.full_name
+
+
+class VoidForm(PersonPartForm):
+    id_prefix = "void"
+    reason = forms.CharField(label=_("Why the record is voided"), max_length=500)

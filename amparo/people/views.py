@@ -1,8 +1,10 @@
-"""People pages: search, search-before-create, person page with timeline, edit."""
+"""People pages: search, search-before-create, person page with timeline and its small
+forms (document, contact, other name, relation, void), edit."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,15 +14,26 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from amparo.core.errors import Conflict, InvalidInput, NotFound
 from amparo.core.permissions import Perm, has_perm
 from amparo.core.views import forbidden, not_found
 
 from . import actions
-from .forms import LinkForm, PersonCreateForm, PersonEditForm
+from .forms import (
+    ContactAddForm,
+    DocumentAddForm,
+    LinkForm,
+    NameAddForm,
+    PersonCreateForm,
+    PersonEditForm,
+    PersonPartForm,
+    RelationAddForm,
+    VoidForm,
+)
 from .models import Person
-from .queries import person_get, person_search, person_timeline
+from .queries import person_get, person_search, person_timeline, persons_visible_to
 
 
 def _may(request: HttpRequest, perm: Perm) -> bool:
@@ -125,9 +138,7 @@ def link(request: HttpRequest) -> HttpResponse:
                 reason=d["reason"],
             )
         except InvalidInput as exc:
-            for name, msgs in exc.errors.items():
-                for msg in msgs:
-                    form.add_error(name if name in form.fields else None, msg)
+            form.add_action_errors(exc)
         else:
             messages.success(request, _("The existing record is now linked to your institution."))
             return redirect("people:detail", person_id=person.pk)
@@ -137,25 +148,179 @@ def link(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    return _detail_page(request, person_id, related_q=request.GET.get("related_q", ""))
+
+
+def _detail_page(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    *,
+    related_q: str = "",
+    status: int = 200,
+    **bound: PersonPartForm,
+) -> HttpResponse:
+    """The person page; `bound` holds a small form the user sent back with its errors."""
     try:
         person = person_get(actor=request.user, person_id=person_id)
     except NotFound:
         return not_found(request)
     if person.pk != person_id:
         return redirect("people:detail", person_id=person.pk)
-    context = {
+    visible = persons_visible_to(request.user)
+    context: dict[str, object] = {
         "person": person,
         "documents": person.documents.filter(voided_at__isnull=True),
-        "contacts": person.contacts.filter(voided_at__isnull=True),
+        "contacts": person.contacts.filter(voided_at__isnull=True).select_related("country"),
         "names": person.other_names.filter(voided_at__isnull=True),
         "markers": person.markers.filter(voided_at__isnull=True),
-        "relations": person.relations_from.filter(voided_at__isnull=True).select_related(
-            "to_person"
-        ),
+        # Only relations to people the user may see: a relation must not disclose a person
+        # that another institution holds.
+        "relations": person.relations_from.filter(voided_at__isnull=True, to_person__in=visible)
+        .select_related("to_person")
+        .order_by("created_at"),
+        "relations_to": person.relations_to.filter(voided_at__isnull=True, from_person__in=visible)
+        .select_related("from_person")
+        .order_by("created_at"),
         "timeline": person_timeline(actor=request.user, person=person),
         "can_edit": _may(request, Perm.PERSON_WRITE),
+        "can_void": _may(request, Perm.PERSON_VOID),
     }
-    return render(request, "people/detail.html", context)
+    if context["can_edit"]:
+        related_q = related_q.strip()[:100]
+        found = person_search(actor=request.user, query=related_q) if related_q else None
+        candidates = [p for p in found.people if p.pk != person.pk] if found else []
+        relation_form = bound.get("relation_form")
+        if not isinstance(relation_form, RelationAddForm):
+            relation_form = RelationAddForm(initial={"related_q": related_q})
+        relation_form.offer(candidates)
+        context.update(
+            {
+                "document_form": bound.get("document_form") or DocumentAddForm(),
+                "contact_form": bound.get("contact_form") or ContactAddForm(),
+                "name_form": bound.get("name_form") or NameAddForm(),
+                "relation_form": relation_form,
+                "related_q": related_q,
+                "related_found": found,
+                "related_candidates": candidates,
+            }
+        )
+    if context["can_void"]:
+        context["void_form"] = bound.get("void_form") or VoidForm()
+    return render(request, "people/detail.html", context, status=status)
+
+
+def _person_part(
+    request: HttpRequest,
+    person_id: uuid.UUID,
+    *,
+    perm: Perm,
+    form: PersonPartForm,
+    key: str,
+    act: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    """Parse a small form of the person page and call its action; refused input shows the
+    person page again with the messages next to the fields (422)."""
+    if not _may(request, perm):
+        return forbidden(request)
+    if form.is_valid():
+        try:
+            act()
+        except InvalidInput as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("people:detail", person_id=person_id)
+    related_q = request.POST.get("related_q", "") if key == "relation_form" else ""
+    return _detail_page(request, person_id, related_q=related_q, status=422, **{key: form})
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    form = DocumentAddForm(request.POST)
+    return _person_part(
+        request,
+        person_id,
+        perm=Perm.PERSON_WRITE,
+        form=form,
+        key="document_form",
+        act=lambda: actions.document_add(
+            actor=request.user, person_id=person_id, document=form.to_input()
+        ),
+        done=_("Identity document added"),
+    )
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    form = ContactAddForm(request.POST)
+    return _person_part(
+        request,
+        person_id,
+        perm=Perm.PERSON_WRITE,
+        form=form,
+        key="contact_form",
+        act=lambda: actions.contact_add(
+            actor=request.user, person_id=person_id, **form.to_kwargs()
+        ),
+        done=_("Contact added"),
+    )
+
+
+@login_required
+@require_POST
+def name_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    form = NameAddForm(request.POST)
+    return _person_part(
+        request,
+        person_id,
+        perm=Perm.PERSON_WRITE,
+        form=form,
+        key="name_form",
+        act=lambda: actions.name_add(actor=request.user, person_id=person_id, **form.to_kwargs()),
+        done=_("Other name added"),
+    )
+
+
+@login_required
+@require_POST
+def relation_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    form = RelationAddForm(request.POST)
+    return _person_part(
+        request,
+        person_id,
+        perm=Perm.PERSON_WRITE,
+        form=form,
+        key="relation_form",
+        act=lambda: actions.relation_add(
+            actor=request.user,
+            from_person_id=person_id,
+            to_person_id=form.cleaned_data["to_person"],
+            kind=form.cleaned_data["kind"],
+        ),
+        done=_("Relation added"),
+    )
+
+
+@login_required
+@require_POST
+def void(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    if not _may(request, Perm.PERSON_VOID):
+        return forbidden(request)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.person_void(
+                actor=request.user, person_id=person_id, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("The record was voided. It no longer appears in searches."))
+            return redirect("people:search")
+    return _detail_page(request, person_id, status=422, void_form=form)
 
 
 def _initial(person: Person) -> dict[str, object]:

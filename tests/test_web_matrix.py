@@ -1,0 +1,284 @@
+"""Every page and form of the web UI, for every role, against a person held by the user's own
+institution (MINEX) and by another one (SBS). A new URL pattern without a row here fails
+`test_every_web_url_is_covered`; the API has its own matrix in test_api_authorization.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amparo.core.models import Role, User
+from amparo.core.permissions import ROLE_PERMISSIONS, Perm
+from amparo.people.actions import DocumentInput
+from amparo.people.models import Person
+
+from .conftest import register
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Row:
+    perm: Perm | None  # None: any signed-in user
+    ok: int  # the answer when the role may
+    data: dict[str, Any] | None = None  # the POST body
+    query: str = ""
+    person: bool = False  # the URL names a person: another institution's answers 404
+    public: int | None = None  # the answer to someone not signed in; None: sent to sign in
+    open: bool = False  # reachable before the second factor
+
+
+PERSON_FORM = {"sex": "U", "birth_date_precision": "exact"}
+ROWS: dict[tuple[str, str], Row] = {
+    ("GET", "healthz"): Row(None, 200, public=200, open=True),
+    ("GET", "login"): Row(None, 200, public=200, open=True),
+    ("POST", "logout"): Row(None, 302, data={}, public=302, open=True),
+    ("GET", "otp_verify"): Row(None, 200, open=True),
+    ("POST", "language_set"): Row(
+        None, 302, data={"language": "en", "next": "/"}, public=302, open=True
+    ),
+    ("GET", "home"): Row(None, 200),
+    ("GET", "audit"): Row(Perm.AUDIT_READ, 200, query="?action=person.register"),
+    ("GET", "cases:list"): Row(Perm.CASE_READ, 200),
+    ("GET", "people:search"): Row(Perm.PERSON_READ, 200, query="?q=objetivo"),
+    ("GET", "people:create"): Row(Perm.PERSON_WRITE, 200),
+    ("POST", "people:create"): Row(
+        Perm.PERSON_WRITE, 302, {**PERSON_FORM, "given_names": "Nueva", "first_surname": "Persona"}
+    ),
+    ("GET", "people:candidates"): Row(Perm.PERSON_WRITE, 200, query="?given_names=Objetivo"),
+    ("GET", "people:link"): Row(Perm.PERSON_WRITE, 200),
+    ("POST", "people:link"): Row(
+        Perm.PERSON_WRITE, 302, {"doc_type": "passport", "number": "S999", "issuing_country": "GT"}
+    ),
+    ("GET", "people:detail"): Row(Perm.PERSON_READ, 200, person=True),
+    ("GET", "people:edit"): Row(Perm.PERSON_WRITE, 200, person=True),
+    ("POST", "people:edit"): Row(
+        Perm.PERSON_WRITE,
+        302,
+        {**PERSON_FORM, "given_names": "Objetivo", "first_surname": "Caal", "version": 1},
+        person=True,
+    ),
+    ("POST", "people:document_add"): Row(
+        Perm.PERSON_WRITE,
+        302,
+        {"doc_type": "passport", "number": "Z1", "issuing_country": "GT"},
+        person=True,
+    ),
+    ("POST", "people:contact_add"): Row(
+        Perm.PERSON_WRITE, 302, {"kind": "phone", "value": "+502 5555 0000"}, person=True
+    ),
+    ("POST", "people:name_add"): Row(
+        Perm.PERSON_WRITE, 302, {"kind": "alias", "given_names": "Chepa"}, person=True
+    ),
+    ("POST", "people:relation_add"): Row(
+        Perm.PERSON_WRITE, 302, {"kind": "sibling"}, person=True
+    ),  # to_person: the sibling, added per test
+    ("POST", "people:void"): Row(
+        Perm.PERSON_VOID, 302, {"reason": "Registro duplicado"}, person=True
+    ),
+}
+SECOND_FACTOR_ROLES = [
+    r for r in Role if r in {Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN, Role.AUDITOR}
+]
+
+
+def _web_url_names(patterns: list[Any] | None = None, namespace: str = "") -> set[str]:
+    """The name of every URL pattern of the web UI, namespaced ("people:detail")."""
+    names: set[str] = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if (entry.namespace or "").startswith("api-"):
+                continue  # the API: tests/test_api_authorization.py
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _web_url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            assert entry.name, f"unnamed URL pattern {entry.pattern}"
+            names.add(namespace + entry.name)
+    return names
+
+
+def test_every_web_url_is_covered() -> None:
+    assert _web_url_names() == {name for _, name in ROWS}
+
+
+def test_the_matrix_reaches_the_new_person_page_forms() -> None:
+    # The enumeration itself must see the people URLs, or the check above proves nothing.
+    assert {"people:detail", "people:void", "home", "otp_verify"} <= _web_url_names()
+
+
+@dataclass
+class World:
+    target: Person
+    sibling: Person
+
+
+def _world(make_user: Any, where: str) -> World:
+    own = make_user(Role.CASEWORKER, "MINEX")
+    other = make_user(Role.CASEWORKER, "SBS")
+    holder = own if where == "own" else other
+    world = World(register(holder, given="Objetivo"), register(holder, given="Hermana"))
+    register(other, given="Ajena", documents=[DocumentInput("passport", "S999", "GT")])
+    return world
+
+
+def _signed_in(user: User, *, verify: bool = True) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if verify and user.needs_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        device.throttle_reset()
+        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+        response = client.post(reverse("otp_verify"), {"token": f"{code:06d}"})
+        assert response.status_code == 302, "the second factor was refused"
+    return client
+
+
+def _request(client: Client, key: tuple[str, str], world: World) -> Any:
+    method, name = key
+    row = ROWS[key]
+    kwargs = {"person_id": world.target.pk} if row.person else {}
+    url = reverse(name, kwargs=kwargs) + row.query
+    if method == "GET":
+        return client.get(url)
+    data = dict(row.data or {})
+    if name == "people:relation_add":
+        data["to_person"] = str(world.sibling.pk)
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("where", ["own", "other"])
+@pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_page_by_role_and_institution(make_user, key, role, where) -> None:  # type: ignore[no-untyped-def]
+    world = _world(make_user, where)
+    user = make_user(role, "MINEX")
+    response = _request(_signed_in(user), key, world)
+
+    row = ROWS[key]
+    if row.perm is not None and row.perm not in ROLE_PERMISSIONS[role]:
+        expected = 403
+    elif row.person and where == "other":
+        expected = 404  # another institution's person does not exist for this user
+    else:
+        expected = row.ok
+    status = response.status_code
+    assert status == expected, f"{role} {key[0]} {key[1]} ({where}) → {status}, expected {expected}"
+    if expected == 302 and key[1].startswith("people:"):
+        # A refused write answers 422 with the page; a redirect means the action ran.
+        assert response["Location"].startswith("/people/")
+
+
+@pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_anonymous_users_are_sent_to_sign_in(make_user, key) -> None:  # type: ignore[no-untyped-def]
+    response = _request(Client(), key, _world(make_user, "own"))
+    row = ROWS[key]
+    if row.public is not None:
+        assert response.status_code == row.public
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("role", SECOND_FACTOR_ROLES)
+@pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_second_factor_comes_before_any_page(make_user, key, role) -> None:  # type: ignore[no-untyped-def]
+    world = _world(make_user, "own")
+    user = make_user(role, "MINEX")
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    response = _request(_signed_in(user, verify=False), key, world)
+    row = ROWS[key]
+    if row.open:
+        assert response.status_code == row.ok
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("otp_verify")
+
+
+POST_ONLY = [key for key in ROWS if key[0] == "POST" and ("GET", key[1]) not in ROWS]
+
+
+@pytest.mark.parametrize("key", POST_ONLY, ids=lambda k: k[1])
+def test_post_only_urls_refuse_get(make_user, key) -> None:  # type: ignore[no-untyped-def]
+    world = _world(make_user, "own")
+    supervisor = make_user(Role.SUPERVISOR, "MINEX")
+    kwargs = {"person_id": world.target.pk} if ROWS[key].person else {}
+    response = _signed_in(supervisor).get(reverse(key[1], kwargs=kwargs))
+    assert response.status_code == 405
+
+
+# --- Beyond the status: what the person page's forms refuse and what they disclose ---------
+
+
+def test_a_refused_form_shows_the_page_again_with_the_spanish_message_at_the_field(
+    make_user,
+) -> None:  # type: ignore[no-untyped-def]
+    world = _world(make_user, "own")
+    client = _signed_in(make_user(Role.CASEWORKER, "MINEX"))
+    url = reverse("people:document_add", kwargs={"person_id": world.target.pk})
+    response = client.post(url, {"doc_type": "dpi", "number": "1234", "issuing_country": "GT"})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="document-number-error"' in page and "13 dígitos" in page
+    assert 'aria-describedby="document-number-error"' in page
+    assert '<details class="amparo-part" open>' in page  # the refused form is open
+    assert not world.target.documents.exists()
+
+
+def test_a_relation_to_a_person_of_another_institution_is_refused(make_user) -> None:  # type: ignore[no-untyped-def]
+    world = _world(make_user, "own")
+    stranger = register(make_user(Role.CASEWORKER, "SBS"), given="Desconocida")
+    client = _signed_in(make_user(Role.CASEWORKER, "MINEX"))
+    url = reverse("people:relation_add", kwargs={"person_id": world.target.pk})
+    response = client.post(url, {"kind": "sibling", "to_person": str(stranger.pk)})
+    assert response.status_code == 422
+    assert "Esa persona no está en sus registros." in response.content.decode()
+    assert "Desconocida" not in response.content.decode()
+    assert not world.target.relations_from.exists()
+
+
+def test_the_relation_search_lists_only_people_the_user_holds(make_user) -> None:  # type: ignore[no-untyped-def]
+    world = _world(make_user, "own")
+    register(make_user(Role.CASEWORKER, "SBS"), given="Hermana", first="Ajena")
+    client = _signed_in(make_user(Role.CASEWORKER, "MINEX"))
+    page = client.get(
+        reverse("people:detail", kwargs={"person_id": world.target.pk}), {"related_q": "hermana"}
+    ).content.decode()
+    assert f'<option value="{world.sibling.pk}">' in page
+    assert "Ajena" not in page
+    assert f'<option value="{world.target.pk}">' not in page  # not related to themselves
+
+
+def test_relations_never_name_a_person_the_user_does_not_hold(make_user) -> None:  # type: ignore[no-untyped-def]
+    """MINEX relates two people it holds; SBS, which holds only the first, sees no name."""
+    from amparo.people.actions import person_link, relation_add
+
+    minex, sbs = make_user(Role.CASEWORKER, "MINEX"), make_user(Role.CASEWORKER, "SBS")
+    passport = DocumentInput("passport", "R777", "GT")
+    mother = register(minex, given="Madre", first="Tum", documents=[passport])
+    child = register(minex, given="Secreta", first="Tum")
+    relation_add(actor=minex, from_person_id=mother.pk, to_person_id=child.pk, kind="parent")
+    relation_add(actor=minex, from_person_id=child.pk, to_person_id=mother.pk, kind="relative")
+    person_link(actor=sbs, document=passport)
+
+    url = reverse("people:detail", kwargs={"person_id": mother.pk})
+    assert "Secreta" in _signed_in(minex).get(url).content.decode()
+    page = _signed_in(sbs).get(url)
+    assert page.status_code == 200 and "Secreta" not in page.content.decode()
+
+
+def test_voiding_leads_to_the_search_page_and_the_record_is_gone(make_user) -> None:  # type: ignore[no-untyped-def]
+    world = _world(make_user, "own")
+    client = _signed_in(make_user(Role.SUPERVISOR, "MINEX"))
+    url = reverse("people:void", kwargs={"person_id": world.target.pk})
+    assert client.post(url, {"reason": "  "}).status_code == 422  # a reason is required
+    response = client.post(url, {"reason": "Registro duplicado"}, follow=True)
+    assert response.redirect_chain == [(reverse("people:search"), 302)]
+    assert "El registro fue anulado" in response.content.decode()
+    detail = reverse("people:detail", kwargs={"person_id": world.target.pk})
+    assert client.get(detail).status_code == 404
