@@ -74,9 +74,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "amparo.core.middleware.AuditContextMiddleware",
+    # Before the second-factor check, so its redirects are marked private too.
+    "amparo.core.middleware.PrivateResponsesMiddleware",
     "amparo.core.middleware.SecondFactorRequiredMiddleware",
     "amparo.core.middleware.DomainErrorMiddleware",
-    "amparo.core.middleware.PrivateResponsesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -189,3 +189,9 @@ def test_client_address_behind_a_trusted_proxy(settings, caseworker) -> None:
     assert client_ip(request) == "127.0.0.1"
     settings.AMPARO_TRUSTED_PROXIES = 1
     assert client_ip(request) == "10.1.2.3"
+
+
+def test_second_factor_redirect_is_not_cached(make_user) -> None:
+    admin = make_user(Role.INSTITUTION_ADMIN, "MINEX")
+    response = signed_in(admin).get("/")
+    assert response.status_code == 302 and "no-store" in response["Cache-Control"]

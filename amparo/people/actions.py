@@ -210,9 +210,18 @@ def _create_document(person: Person, doc: DocumentInput) -> IdentityDocument:
                 expires_on=doc.expires_on,
             )
     except IntegrityError as exc:
-        raise InvalidInput.field(
-            "number", _("This document number is already registered to another person.")
-        ) from exc
+        same_person = person.documents.filter(
+            doc_type=doc.doc_type,
+            number_normalized=normalize_document_number(doc.number),
+            issuing_country_id=doc.issuing_country.upper(),
+            voided_at__isnull=True,
+        ).exists()
+        message = (
+            _("This person already has this document.")
+            if same_person
+            else _("This document number is already registered to another person.")
+        )
+        raise InvalidInput.field("number", message) from exc
 
 
 def _person_values(data: PersonInput) -> dict[str, Any]:
@@ -389,8 +398,11 @@ def person_update(
 def person_void(*, actor: User, person_id: uuid.UUID, reason: str) -> Person:
     """Void a record created in error. Nothing is deleted; the reason is kept."""
     require(actor, Perm.PERSON_VOID)
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise InvalidInput.field("reason", _("Say why the record is voided."))
+    if len(reason) > 1000:
+        raise InvalidInput.field("reason", _("At most %(n)s characters.") % {"n": 1000})
     with transaction.atomic():
         person = _visible_for_update(actor, person_id)
         person.voided_at = timezone.now()
@@ -442,6 +454,8 @@ def contact_add(
         errors["value"] = [_("The contact is too long.")]
     if country and not Country.objects.filter(code=country.upper()).exists():
         errors["country"] = [_("Unknown country code “%(code)s”.") % {"code": country}]
+    if len(note.strip()) > 200:
+        errors["note"] = [_("At most %(n)s characters.") % {"n": 200}]
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
@@ -451,7 +465,7 @@ def contact_add(
             kind=kind,
             value=value,
             country_id=country.upper() if country else None,
-            note=note.strip()[:200],
+            note=note.strip(),
         )
         audit_record(actor=actor, action="person.contact_add", obj=contact, person_id=person.pk)
     return contact
@@ -471,14 +485,27 @@ def name_add(
         raise InvalidInput.field("kind", _("Unknown value “%(value)s”.") % {"value": kind})
     if not (given_names.strip() or first_surname.strip()):
         raise InvalidInput.field("given_names", _("Enter the given names or at least one surname."))
+    too_long = {
+        name: limit
+        for name, value, limit in (
+            ("given_names", given_names, 200),
+            ("first_surname", first_surname, 100),
+            ("second_surname", second_surname, 100),
+        )
+        if len(_clean_text(value)) > limit
+    }
+    if too_long:
+        raise InvalidInput(
+            {k: [_("At most %(n)s characters.") % {"n": n}] for k, n in too_long.items()}
+        )
     with transaction.atomic():
         person = _visible_for_update(actor, person_id)
         name = PersonName.objects.create(
             person=person,
             kind=kind,
-            given_names=_clean_text(given_names)[:200],
-            first_surname=_clean_text(first_surname)[:100],
-            second_surname=_clean_text(second_surname)[:100],
+            given_names=_clean_text(given_names),
+            first_surname=_clean_text(first_surname),
+            second_surname=_clean_text(second_surname),
         )
         _reindex(person)
         audit_record(actor=actor, action="person.name_add", obj=name, person_id=person.pk)

@@ -14,7 +14,7 @@ from amparo.core.labels import action_label
 from amparo.core.models import AuditEntry, User
 from amparo.core.permissions import Perm, has_perm, require
 
-from .models import Involvement, Person, PersonSearchToken
+from .models import Involvement, Person, PersonSearchToken, Relation
 from .text import name_tokens, normalize_document_number
 
 SEARCH_LIMIT = 25
@@ -161,6 +161,19 @@ def person_candidates_by_document(*, numbers: list[tuple[str, str, str]]) -> lis
         IdentityDocument.objects.filter(q, voided_at__isnull=True).values_list(
             "person_id", flat=True
         )
+    )
+
+
+def relations_visible_to(
+    *, actor: User, person: Person
+) -> tuple[QuerySet[Relation], QuerySet[Relation]]:
+    """The person's relations, both ways, to people the actor may see: a relation must never
+    disclose a person that only another institution holds."""
+    visible = persons_visible_to(actor)
+    active = Relation.objects.filter(voided_at__isnull=True).order_by("created_at")
+    return (
+        active.filter(from_person=person, to_person__in=visible).select_related("to_person"),
+        active.filter(to_person=person, from_person__in=visible).select_related("from_person"),
     )
 
 

@@ -33,7 +33,12 @@ from .forms import (
     VoidForm,
 )
 from .models import Person
-from .queries import person_get, person_search, person_timeline, persons_visible_to
+from .queries import (
+    person_get,
+    person_search,
+    person_timeline,
+    relations_visible_to,
+)
 
 
 def _may(request: HttpRequest, perm: Perm) -> bool:
@@ -166,21 +171,15 @@ def _detail_page(
         return not_found(request)
     if person.pk != person_id:
         return redirect("people:detail", person_id=person.pk)
-    visible = persons_visible_to(request.user)
+    relations_from, relations_to = relations_visible_to(actor=request.user, person=person)
     context: dict[str, object] = {
         "person": person,
         "documents": person.documents.filter(voided_at__isnull=True),
         "contacts": person.contacts.filter(voided_at__isnull=True).select_related("country"),
         "names": person.other_names.filter(voided_at__isnull=True),
         "markers": person.markers.filter(voided_at__isnull=True),
-        # Only relations to people the user may see: a relation must not disclose a person
-        # that another institution holds.
-        "relations": person.relations_from.filter(voided_at__isnull=True, to_person__in=visible)
-        .select_related("to_person")
-        .order_by("created_at"),
-        "relations_to": person.relations_to.filter(voided_at__isnull=True, from_person__in=visible)
-        .select_related("from_person")
-        .order_by("created_at"),
+        "relations": relations_from,
+        "relations_to": relations_to,
         "timeline": person_timeline(actor=request.user, person=person),
         "can_edit": _may(request, Perm.PERSON_WRITE),
         "can_void": _may(request, Perm.PERSON_VOID),
