@@ -47,6 +47,12 @@ class Command(BaseCommand):
 
             made = generate_cases(per_stage=opts["cases_per_stage"], seed=opts["seed"])
             self.stdout.write(f"{made} cases across every protocol and stage")
+        from amparo.core.models import User
+
+        case_users = User.objects.filter(username__regex=r"^(caseworker|supervisor)\.")
+        if case_users.exists():
+            names = ", ".join(sorted(case_users.values_list("username", flat=True)))
+            self.stdout.write(f"Accounts that hold the demo cases: {names}")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for spec, totp in users:
             code = f"  + code: .venv/bin/python manage.py demo_code {spec.username}"
