@@ -276,3 +276,77 @@ def test_malformed_protocol_files_name_file_line_and_reason(tmp_path, text, line
 def test_cases_keep_their_protocol_version() -> None:
     assert protocol_get("child_reception", 1) is not None
     assert protocol_get("child_reception", 99) is None
+
+
+def test_household_protocols_need_a_household_of_the_person(make_user) -> None:
+    from amparo.people.actions import household_create
+
+    worker = make_user(Role.CASEWORKER, "IGM")
+    person, other = register(worker, given="Retornada"), register(worker, given="Otro")
+    with pytest.raises(InvalidInput) as err:
+        actions.case_open(actor=worker, protocol_code="returnee_reintegration", person_id=person.pk)
+    assert "household" in err.value.errors
+    theirs = household_create(actor=worker, label="Hogar ajeno", member_ids=[other.pk])
+    with pytest.raises(InvalidInput) as err:
+        actions.case_open(
+            actor=worker, protocol_code="test_minimal", person_id=person.pk, household_id=theirs.pk
+        )
+    assert "household" in err.value.errors
+
+
+def test_form_formats_are_checked(caseworker, person, tmp_path) -> None:
+    from amparo.cases.actions import form_errors
+
+    schema = {"type": "object", "properties": {"day": {"type": "string", "format": "date"}}}
+    assert "day" in form_errors(schema, {"day": "ayer"})
+    assert form_errors(schema, {"day": "2026-11-27"}) == {}
+
+
+GRAPH_BASE = HEADER + "subject: person\n"
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (
+            TWO_STAGES
+            + "  - {code: c, name: {es: c, en: c}}\n"
+            + GO_TO_C.replace("to: c", "to: b")
+            + "    roles: [caseworker]\n    closure: true\n",
+            "cannot be reached",
+        ),
+        (
+            TWO_STAGES + GO_TO_C.replace("to: c", "to: b") + "    roles: [caseworker]\n",
+            "closure must be true",
+        ),
+        (TWO_STAGES + GO_TO_C.replace("to: c", "to: b") + "    roles: [analyst]\n", "unknown role"),
+        (
+            "owners: [NOPE]\n"
+            + TWO_STAGES
+            + GO_TO_C.replace("to: c", "to: b")
+            + "    roles: [caseworker]\n    closure: true\n",
+            "unknown institution",
+        ),
+    ],
+)
+def test_protocol_graph_checks(tmp_path, body, reason) -> None:
+    path = tmp_path / "bad" / "v1.yaml"
+    path.parent.mkdir()
+    path.write_text(GRAPH_BASE + body)
+    with pytest.raises(ProtocolError, match=reason):
+        parse_protocol(path)
+
+
+def test_closing_a_case_cancels_its_open_tasks(caseworker, person) -> None:
+    case = actions.case_open(actor=caseworker, protocol_code="test_minimal", person_id=person.pk)
+    _done(case, "call_back", caseworker)
+    Task.objects.create(
+        case=case, code="extra", stage="open", title_es="x", title_en="x", due_at=timezone.now()
+    )
+    actions.case_form_save(actor=caseworker, case_id=case.pk, form="intake", data={"urgent": True})
+    actions.case_transition(
+        actor=caseworker, case_id=case.pk, transition="finish", closure_reason="done"
+    )
+    extra = Task.objects.get(case=case, code="extra")
+    assert extra.cancelled and extra.done_at is not None
+    assert actions.deadlines_sweep(now=timezone.now() + timedelta(days=1)) == 0

@@ -23,7 +23,7 @@ from amparo.core.audit import audit_record
 from amparo.core.errors import Conflict, InvalidInput, NotFound
 from amparo.core.models import Institution, Site, User
 from amparo.core.permissions import Perm, has_perm, require
-from amparo.people.models import Involvement, Person
+from amparo.people.models import HouseholdMember, Involvement, Person
 from amparo.people.queries import persons_visible_to
 
 from .models import (
@@ -153,6 +153,13 @@ def case_open(
         raise InvalidInput.field(
             "protocol", _("Your institution does not run this protocol; refer the person instead.")
         )
+    if household_id is not None:
+        if not HouseholdMember.objects.filter(household_id=household_id, person=person).exists():
+            raise InvalidInput.field(
+                "household", _("The person is not a member of this household.")
+            )
+    elif protocol.subject == "household":
+        raise InvalidInput.field("household", _("This protocol serves a household: choose it."))
     now = timezone.now()
     with transaction.atomic():
         case = Case.objects.create(
@@ -197,7 +204,9 @@ def _transition_errors(
     if actor.role not in spec.roles:
         return {"transition": [_("Your role cannot take this step.")]}
     errors: dict[str, list[str]] = {}
-    done = set(case.tasks.filter(done_at__isnull=False).values_list("code", flat=True))
+    done = set(
+        case.tasks.filter(done_at__isnull=False, cancelled=False).values_list("code", flat=True)
+    )
     missing_tasks = [t for t in spec.requires_tasks if t not in done]
     if missing_tasks:
         errors["tasks"] = [
@@ -230,6 +239,7 @@ def _apply_transition(
     if protocol.stages[spec.target].final:
         case.closed_at = now
         case.closure_reason = closure_reason
+        case.tasks.filter(done_at__isnull=True).update(done_at=now, cancelled=True)
     case.save(update_fields=["stage", "version", "closed_at", "closure_reason"])
     _create_tasks(case, protocol, spec.target, now)
     _record(
@@ -346,7 +356,8 @@ def approval_decide(*, actor: User, approval_id: int, approve: bool, reason: str
 def form_errors(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
     """JSON Schema errors keyed by the field's path (e.g. `interview.rights_violated`)."""
     errors: dict[str, list[str]] = {}
-    for error in Draft202012Validator(schema).iter_errors(data):
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for error in validator.iter_errors(data):
         path = list(error.absolute_path)
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else ""
@@ -360,6 +371,8 @@ def form_errors(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
             message = _("Must be at most %(n)s.") % {"n": error.validator_value}
         elif error.validator in ("minLength", "minimum"):
             message = _("Must be at least %(n)s.") % {"n": error.validator_value}
+        elif error.validator == "format":
+            message = _("Enter a valid value (%(f)s).") % {"f": error.validator_value}
         elif error.validator == "additionalProperties":
             message = _("Unknown field.")
         else:

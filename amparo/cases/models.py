@@ -80,6 +80,9 @@ class Task(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Closed with its case before anyone did it: `done_at` is set so it leaves every open
+    # list, and this says it was not done.
+    cancelled = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

@@ -256,7 +256,8 @@ def parse_protocol(path: Path) -> Protocol:
     if not any(s.final for s in stages.values()):
         raise fail(["stages"], "at least one stage must be final")
     all_tasks = {t.code for s in stages.values() for t in s.tasks}
-    roles = set(Role.values)
+    # Case work is done by these roles; analysts, administrators and auditors never take steps.
+    roles = {Role.OPERATOR, Role.CASEWORKER, Role.SUPERVISOR}
     transitions: dict[str, TransitionSpec] = {}
     for i, t in enumerate(raw["transitions"]):
         for j, source in enumerate(t["from"]):
@@ -296,6 +297,7 @@ def parse_protocol(path: Path) -> Protocol:
             t.get("approval") == "supervisor",
             bool(t.get("closure")),
         )
+    _check_graph(raw, stages, transitions, fail)
     expected = f"v{raw['version']}.yaml"
     if path.name != expected or path.parent.name != raw["code"]:
         raise fail(["code"], f"file must be {raw['code']}/{expected} for its code and version")
@@ -313,6 +315,51 @@ def parse_protocol(path: Path) -> Protocol:
         forms=forms,
         path=path,
     )
+
+
+def _institution_codes() -> set[str]:
+    data = Path(__file__).resolve().parent.parent / "core" / "data" / "institutions.csv"
+    with data.open(encoding="utf-8") as handle:
+        return {line.split(",", 1)[0] for line in handle.read().splitlines()[1:] if line}
+
+
+def _check_graph(
+    raw: dict[str, Any],
+    stages: dict[str, StageSpec],
+    transitions: dict[str, TransitionSpec],
+    fail: Any,
+) -> None:
+    """What the shape cannot say: every stage reachable and with a way out, closure steps
+    exactly the ones that end in a final stage, unique task codes, known institutions."""
+    task_codes = [t.code for s in stages.values() for t in s.tasks]
+    duplicated = sorted({c for c in task_codes if task_codes.count(c) > 1})
+    if duplicated:
+        raise fail(["stages"], f"task codes must be unique in a protocol: {', '.join(duplicated)}")
+    reachable, frontier = set(), [next(s.code for s in stages.values() if s.initial)]
+    while frontier:
+        stage = frontier.pop()
+        if stage not in reachable:
+            reachable.add(stage)
+            frontier += [t.target for t in transitions.values() if stage in t.sources]
+    for i, stage in enumerate(stages.values()):
+        if stage.code not in reachable:
+            raise fail(["stages", i, "code"], f"stage {stage.code} cannot be reached")
+        has_exit = any(stage.code in t.sources for t in transitions.values())
+        if stage.final and has_exit:
+            raise fail(["stages", i, "code"], f"final stage {stage.code} has a way out")
+        if not stage.final and not has_exit:
+            raise fail(["stages", i, "code"], f"stage {stage.code} has no way out")
+    for i, t in enumerate(transitions.values()):
+        if t.closure != stages[t.target].final:
+            raise fail(
+                ["transitions", i, "code"],
+                f"transition {t.code}: closure must be true exactly when it ends in a final stage",
+            )
+    known = _institution_codes()
+    for key in ("owners", "referral_targets"):
+        for j, code in enumerate(raw.get(key, [])):
+            if code not in known:
+                raise fail([key, j], f"{key}: unknown institution {code}")
 
 
 def protocol_dirs() -> list[Path]:

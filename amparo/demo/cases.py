@@ -15,7 +15,7 @@ from amparo.cases import actions
 from amparo.cases.models import Case
 from amparo.cases.protocol import Protocol, TransitionSpec, protocols_latest
 from amparo.core.models import Institution, Role, Team, User
-from amparo.people.actions import PersonInput, person_register
+from amparo.people.actions import PersonInput, household_create, person_register
 
 from . import names as N
 from .generator import DEMO_PASSWORD
@@ -144,8 +144,21 @@ def generate_cases(*, per_stage: int = 2, seed: int = 2019) -> int:
                     ),
                     markers=MARKERS_FOR.get(protocol.code, []),
                 )
+                household = (
+                    household_create(
+                        actor=worker,
+                        label=f"Hogar {person.first_surname}",
+                        member_ids=[person.pk],
+                        head_id=person.pk,
+                    )
+                    if protocol.subject == "household"
+                    else None
+                )
                 case = actions.case_open(
-                    actor=worker, protocol_code=protocol.code, person_id=person.pk
+                    actor=worker,
+                    protocol_code=protocol.code,
+                    person_id=person.pk,
+                    household_id=household.pk if household else None,
                 )
                 _walk(case, path, protocol, worker, boss, rng)
                 made += 1
