@@ -210,15 +210,21 @@ def test_update_and_markers_in_one_step(person, caseworker):
 def test_adding_the_same_document_twice_says_so(person, caseworker):
     with pytest.raises(InvalidInput) as err:
         actions.document_add(
-            actor=caseworker, person_id=person.pk, document=DocumentInput("passport", "A1234567", "GT")
+            actor=caseworker,
+            person_id=person.pk,
+            document=DocumentInput("passport", "A1234567", "GT"),
         )
     assert "ya tiene" in err.value.errors["number"][0]
 
 
 def test_too_long_text_is_refused_not_cut(person, caseworker):
     with pytest.raises(InvalidInput) as err:
-        actions.contact_add(actor=caseworker, person_id=person.pk, kind="phone", value="1", note="x" * 201)
+        actions.contact_add(
+            actor=caseworker, person_id=person.pk, kind="phone", value="1", note="x" * 201
+        )
     assert "note" in err.value.errors
     with pytest.raises(InvalidInput) as err:
-        actions.name_add(actor=caseworker, person_id=person.pk, kind="alias", first_surname="y" * 101)
+        actions.name_add(
+            actor=caseworker, person_id=person.pk, kind="alias", first_surname="y" * 101
+        )
     assert "first_surname" in err.value.errors

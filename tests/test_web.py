@@ -195,3 +195,9 @@ def test_second_factor_redirect_is_not_cached(make_user) -> None:
     admin = make_user(Role.INSTITUTION_ADMIN, "MINEX")
     response = signed_in(admin).get("/")
     assert response.status_code == 302 and "no-store" in response["Cache-Control"]
+
+
+def test_date_fields_render_as_date_inputs(caseworker) -> None:
+    page = signed_in(caseworker).get("/people/new/").content.decode()
+    tag = page[page.index('id="id_birth_date"') - 200 : page.index('id="id_birth_date"')]
+    assert 'type="date"' in tag and 'type="text"' not in tag

@@ -4,7 +4,7 @@ institution (MINEX) and by another one (SBS). A new URL pattern without a row he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ class Row:
     data: dict[str, Any] | None = None  # the POST body
     query: str = ""
     person: bool = False  # the URL names a person: another institution's answers 404
+    record: bool = False  # the URL names a case or referral: another institution's answers 404
     public: int | None = None  # the answer to someone not signed in; None: sent to sign in
     open: bool = False  # reachable before the second factor
 
@@ -46,6 +47,37 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "home"): Row(None, 200),
     ("GET", "audit"): Row(Perm.AUDIT_READ, 200, query="?action=person.register"),
     ("GET", "cases:list"): Row(Perm.CASE_READ, 200),
+    ("GET", "cases:open"): Row(Perm.CASE_WRITE, 200),
+    ("POST", "cases:open"): Row(Perm.CASE_WRITE, 302, {"protocol": "child_reception"}, record=True),
+    ("GET", "cases:detail"): Row(Perm.CASE_READ, 200, record=True),
+    ("POST", "cases:step"): Row(
+        Perm.CASE_WRITE, 302, {"transition": "receive", "version": 1}, record=True
+    ),
+    ("POST", "cases:approval_decide"): Row(
+        Perm.CASE_APPROVE, 302, {"decision": "approve"}, record=True
+    ),
+    ("POST", "cases:task_done"): Row(Perm.CASE_WRITE, 302, {}, record=True),
+    ("POST", "cases:form_save"): Row(
+        Perm.CASE_WRITE,
+        302,
+        {"reception_record-accompanied": "on", "reception_record-arrival_point": "La Aurora"},
+        record=True,
+    ),
+    ("POST", "cases:note_add"): Row(Perm.CASE_WRITE, 302, {"text": "Llamó la madre"}, record=True),
+    ("POST", "cases:attachment_add"): Row(Perm.CASE_WRITE, 302, {}, record=True),  # + a file
+    ("GET", "cases:attachment_download"): Row(Perm.CASE_READ, 200, record=True),
+    ("POST", "cases:referral_send"): Row(
+        Perm.CASE_WRITE,
+        302,
+        {"to_institution": "SBS", "reason": "Albergue", "shares": ["case"]},
+        record=True,
+    ),
+    ("POST", "cases:consent_add"): Row(Perm.CASE_WRITE, 302, {"scopes": ["case"]}, record=True),
+    ("GET", "cases:referrals"): Row(Perm.CASE_READ, 200),
+    ("POST", "cases:referral_decide"): Row(
+        Perm.CASE_WRITE, 302, {"decision": "accept"}, record=True
+    ),
+    ("POST", "cases:service_add"): Row(Perm.CASE_WRITE, 302, {"kind": "shelter"}, record=True),
     ("GET", "people:search"): Row(Perm.PERSON_READ, 200, query="?q=objetivo"),
     ("GET", "people:create"): Row(Perm.PERSON_WRITE, 200),
     ("POST", "people:create"): Row(
@@ -116,15 +148,74 @@ def test_the_matrix_reaches_the_new_person_page_forms() -> None:
 class World:
     target: Person
     sibling: Person
+    case_args: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _world(make_user: Any, where: str) -> World:
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def _world(make_user: Any, where: str, cases: bool = False) -> World:
     own = make_user(Role.CASEWORKER, "MINEX")
     other = make_user(Role.CASEWORKER, "SBS")
     holder = own if where == "own" else other
     world = World(register(holder, given="Objetivo"), register(holder, given="Hermana"))
     register(other, given="Ajena", documents=[DocumentInput("passport", "S999", "GT")])
+    if cases:
+        world.case_args = _case_world(make_user, holder, world.target)
     return world
+
+
+def _case_world(make_user: Any, holder: User, person: Person) -> dict[str, dict[str, Any]]:
+    """The holder's child-reception case (the first step's task done, a step waiting for
+    approval, a file, consent to share) and two referrals from PGN to the holder's
+    institution, one waiting, one accepted: the URL arguments of each case page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from amparo.cases import actions
+    from amparo.cases.models import Approval
+
+    case = actions.case_open(actor=holder, protocol_code="child_reception", person_id=person.pk)
+    actions.task_complete(actor=holder, task_id=case.tasks.get(code="notify_family").pk)
+    approval = Approval.objects.create(
+        case=case, transition="receive", requested_by=holder, requested_at=timezone.now()
+    )
+    upload = SimpleUploadedFile("foto.png", PNG, content_type="image/png")
+    attachment = actions.attachment_add(actor=holder, case_id=case.pk, upload=upload)
+    actions.consent_record(actor=holder, person_id=person.pk, scopes=["case"])
+    sender = make_user(Role.CASEWORKER, "PGN")
+    referred = register(sender, given="Referida")
+    actions.consent_record(actor=sender, person_id=referred.pk, scopes=["identity", "case"])
+    pgn_case = actions.case_open(
+        actor=sender, protocol_code="child_reception", person_id=referred.pk
+    )
+    to = holder.institution.code
+    waiting, accepted = (
+        actions.referral_send(
+            actor=sender,
+            case_id=pgn_case.pk,
+            to_institution=to,
+            reason="Albergue",
+            shares=["identity", "case"],
+        )
+        for _ in range(2)
+    )
+    actions.referral_decide(actor=holder, referral_id=accepted.pk, accept=True)
+    c = {"case_id": case.pk}
+    return {
+        "cases:detail": c,
+        "cases:step": c,
+        "cases:approval_decide": {**c, "approval_id": approval.pk},
+        "cases:task_done": {**c, "task_id": case.tasks.get(code="consular_interview").pk},
+        "cases:form_save": {**c, "form_code": "reception_record"},
+        "cases:note_add": c,
+        "cases:attachment_add": c,
+        "cases:attachment_download": {**c, "attachment_id": attachment.pk},
+        "cases:referral_send": c,
+        "cases:consent_add": c,
+        "cases:referral_decide": {"referral_id": waiting.pk},
+        "cases:service_add": {"referral_id": accepted.pk},
+    }
 
 
 def _signed_in(user: User, *, verify: bool = True) -> Client:
@@ -139,16 +230,28 @@ def _signed_in(user: User, *, verify: bool = True) -> Client:
     return client
 
 
+def _kwargs(name: str, world: World) -> dict[str, Any]:
+    if name in world.case_args:
+        return world.case_args[name]
+    person = any(row.person for (_, n), row in ROWS.items() if n == name)
+    return {"person_id": world.target.pk} if person else {}
+
+
 def _request(client: Client, key: tuple[str, str], world: World) -> Any:
     method, name = key
     row = ROWS[key]
-    kwargs = {"person_id": world.target.pk} if row.person else {}
-    url = reverse(name, kwargs=kwargs) + row.query
+    url = reverse(name, kwargs=_kwargs(name, world)) + row.query
     if method == "GET":
         return client.get(url)
     data = dict(row.data or {})
     if name == "people:relation_add":
         data["to_person"] = str(world.sibling.pk)
+    if name == "cases:open":
+        data["person"] = str(world.target.pk)
+    if name == "cases:attachment_add":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data["file"] = SimpleUploadedFile("nota.png", PNG, content_type="image/png")
     return client.post(url, data)
 
 
@@ -156,27 +259,27 @@ def _request(client: Client, key: tuple[str, str], world: World) -> Any:
 @pytest.mark.parametrize("where", ["own", "other"])
 @pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
 def test_page_by_role_and_institution(make_user, key, role, where) -> None:  # type: ignore[no-untyped-def]
-    world = _world(make_user, where)
+    world = _world(make_user, where, cases=key[1].startswith("cases:"))
     user = make_user(role, "MINEX")
     response = _request(_signed_in(user), key, world)
 
     row = ROWS[key]
     if row.perm is not None and row.perm not in ROLE_PERMISSIONS[role]:
         expected = 403
-    elif row.person and where == "other":
+    elif (row.person or row.record) and where == "other":
         expected = 404  # another institution's person does not exist for this user
     else:
         expected = row.ok
     status = response.status_code
     assert status == expected, f"{role} {key[0]} {key[1]} ({where}) → {status}, expected {expected}"
-    if expected == 302 and key[1].startswith("people:"):
+    if expected == 302 and key[1].startswith(("people:", "cases:")):
         # A refused write answers 422 with the page; a redirect means the action ran.
-        assert response["Location"].startswith("/people/")
+        assert response["Location"].startswith(f"/{key[1].split(':')[0]}/")
 
 
 @pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
 def test_anonymous_users_are_sent_to_sign_in(make_user, key) -> None:  # type: ignore[no-untyped-def]
-    response = _request(Client(), key, _world(make_user, "own"))
+    response = _request(Client(), key, _world(make_user, "own", cases=key[1].startswith("cases:")))
     row = ROWS[key]
     if row.public is not None:
         assert response.status_code == row.public
@@ -188,7 +291,7 @@ def test_anonymous_users_are_sent_to_sign_in(make_user, key) -> None:  # type: i
 @pytest.mark.parametrize("role", SECOND_FACTOR_ROLES)
 @pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
 def test_second_factor_comes_before_any_page(make_user, key, role) -> None:  # type: ignore[no-untyped-def]
-    world = _world(make_user, "own")
+    world = _world(make_user, "own", cases=key[1].startswith("cases:"))
     user = make_user(role, "MINEX")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     response = _request(_signed_in(user, verify=False), key, world)
@@ -205,10 +308,9 @@ POST_ONLY = [key for key in ROWS if key[0] == "POST" and ("GET", key[1]) not in 
 
 @pytest.mark.parametrize("key", POST_ONLY, ids=lambda k: k[1])
 def test_post_only_urls_refuse_get(make_user, key) -> None:  # type: ignore[no-untyped-def]
-    world = _world(make_user, "own")
+    world = _world(make_user, "own", cases=key[1].startswith("cases:"))
     supervisor = make_user(Role.SUPERVISOR, "MINEX")
-    kwargs = {"person_id": world.target.pk} if ROWS[key].person else {}
-    response = _signed_in(supervisor).get(reverse(key[1], kwargs=kwargs))
+    response = _signed_in(supervisor).get(reverse(key[1], kwargs=_kwargs(key[1], world)))
     assert response.status_code == 405
 
 

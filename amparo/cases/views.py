@@ -61,10 +61,6 @@ from .protocol import Protocol, protocol_get, protocols_latest, text
 PAGE_SIZE = 50
 
 
-def _protocol(code: str, version: int | None = None) -> Protocol | None:
-    return protocol_get(code, version)
-
-
 def _summary(*forms: Form | None) -> list[dict[str, str]]:
     """Every message of the forms sent back, each linked to its field where it has one."""
     items: list[dict[str, str]] = []
@@ -158,7 +154,7 @@ def case_list_page(request: HttpRequest) -> HttpResponse:
     )
     rows = []
     for case in page:
-        protocol = _protocol(case.protocol_code, case.protocol_version)
+        protocol = protocol_get(case.protocol_code, case.protocol_version)
         rows.append(
             {
                 "case": case,
@@ -361,7 +357,7 @@ def _case_page(
     view = queries.case_get(actor=request.user, case_id=case_id)
     detail = queries.case_detail(view)
     case = view.case
-    protocol = _protocol(case.protocol_code, case.protocol_version)
+    protocol = protocol_get(case.protocol_code, case.protocol_version)
     owner = bool(detail["owner"])
     may_write = owner and has_perm(request.user, Perm.CASE_WRITE)
     is_open = detail["closed_at"] is None
@@ -510,7 +506,7 @@ def step(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     require(request.user, Perm.CASE_WRITE)
     code = request.POST.get("transition", "")[:60]
     case = _owned_case(request, case_id)
-    protocol = _protocol(case.protocol_code, case.protocol_version)
+    protocol = protocol_get(case.protocol_code, case.protocol_version)
     spec = protocol.transitions.get(code) if protocol else None
     form = StepForm(
         request.POST,
@@ -568,7 +564,7 @@ def approval_decide(request: HttpRequest, case_id: uuid.UUID, approval_id: int) 
 def form_save(request: HttpRequest, case_id: uuid.UUID, form_code: str) -> HttpResponse:
     require(request.user, Perm.CASE_WRITE)
     case = _owned_case(request, case_id)
-    protocol = _protocol(case.protocol_code, case.protocol_version)
+    protocol = protocol_get(case.protocol_code, case.protocol_version)
     spec = protocol.forms.get(form_code) if protocol else None
     if spec is None:
         raise NotFound
@@ -653,7 +649,7 @@ def attachment_download(
 
 def _referral_form(request: HttpRequest, case_id: uuid.UUID) -> ReferralForm:
     case = _owned_case(request, case_id)
-    protocol = _protocol(case.protocol_code, case.protocol_version)
+    protocol = protocol_get(case.protocol_code, case.protocol_version)
     return ReferralForm(
         request.POST,
         targets=_referral_targets(request, protocol),
@@ -695,7 +691,7 @@ def referral_send(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def consent_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     require(request.user, Perm.CASE_WRITE)
     case = _owned_case(request, case_id)
-    protocol = _protocol(case.protocol_code, case.protocol_version)
+    protocol = protocol_get(case.protocol_code, case.protocol_version)
     form = ConsentForm(request.POST, recipients=_referral_targets(request, protocol))
     return _case_write(
         request,

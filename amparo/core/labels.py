@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "case.task_done": _("Task done"),
     "case.note_add": _("Note added"),
     "case.attachment_add": _("File attached"),
+    "case.attachment_download": _("File downloaded"),
     "case.deadlines_sweep": _("Overdue tasks escalated"),
     "consent.record": _("Consent recorded"),
     "consent.withdraw": _("Consent withdrawn"),

@@ -54,6 +54,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["members"] = members.order_by("username")[:50]
     if has_perm(user, Perm.AUDIT_READ):
         context["audit_recent"] = audit_search(actor=user)[:10]
+    if has_perm(user, Perm.CASE_READ):
+        from amparo.cases.views import home_panels
+
+        context.update(home_panels(user))
     return render(request, "core/home.html", context)
 
 
