@@ -350,3 +350,25 @@ def test_closing_a_case_cancels_its_open_tasks(caseworker, person) -> None:
     extra = Task.objects.get(case=case, code="extra")
     assert extra.cancelled and extra.done_at is not None
     assert actions.deadlines_sweep(now=timezone.now() + timedelta(days=1)) == 0
+
+
+def test_recipient_records_services_without_seeing_who(make_user, caseworker, person) -> None:
+    sbs = make_user(Role.CASEWORKER, "SBS")
+    supervisor = make_user(Role.SUPERVISOR, "MINEX")
+    case = actions.case_open(actor=caseworker, protocol_code="test_minimal", person_id=person.pk)
+    referral = actions.referral_send(
+        actor=supervisor,
+        case_id=case.pk,
+        to_institution="SBS",
+        reason="apoyo",
+        shares=["case"],
+        services=["psychosocial"],
+        override_reason="emergencia",
+    )
+    actions.referral_decide(actor=sbs, referral_id=referral.pk, accept=True)
+    service = actions.service_record(
+        actor=sbs, person_id=person.pk, kind="psychosocial", referral_id=referral.pk
+    )
+    assert service.person == person
+    with pytest.raises(NotFound):
+        person_get(actor=sbs, person_id=person.pk)

@@ -706,7 +706,10 @@ def service_record(
                 raise InvalidInput.field("referral", _("No accepted referral to your institution."))
             person_id = referral.case.person_id
             case_id = referral.case_id
-        person = persons_visible_to(actor).filter(pk=person_id).first()
+        # Through an accepted referral the service is for the referral's person, even when
+        # the referral does not share who that is (the recipient still cannot read them).
+        people = Person.objects.all() if referral is not None else persons_visible_to(actor)
+        person = people.filter(pk=person_id).first()
         if person is None:
             raise InvalidInput.field("person", _("No such person in your records."))
         case = None
