@@ -16,19 +16,19 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import translation
 
 from amparo.core.models import Institution, Role, Team, User
 from amparo.core.reference import load_all
 from amparo.people.actions import DocumentInput, PersonInput, person_register, person_update
 from amparo.people.models import Person
+
+from .conftest import empty_audit_trail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,25 +134,7 @@ def reference_data(browser: Any, transactional_db: None) -> Iterator[None]:
     # Transactional tests leave an empty database behind: load what the pages need (~1 s).
     load_all()
     yield
-    _empty_audit_trail()
-
-
-def _empty_audit_trail() -> None:
-    """Let pytest-django's flush empty the database after the test.
-
-    On SQLite the flush DELETEs every row, which the append-only triggers on the audit table
-    refuse; PostgreSQL flushes with TRUNCATE, which row triggers do not see. So on SQLite the
-    audit entries are removed here, with the triggers lifted for that moment only.
-    """
-    if connection.vendor != "sqlite":
-        return
-    triggers = import_module("amparo.core.migrations.0002_audit_append_only")
-    with transaction.atomic(), connection.cursor() as cursor:
-        for sql in triggers.SQLITE_DROP:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM core_auditentry")
-        for sql in triggers.SQLITE:
-            cursor.execute(sql)
+    empty_audit_trail()
 
 
 # --- helpers --------------------------------------------------------------------------------
