@@ -10,6 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.core.models import AuditEntry, Role
 
+from .conftest import register
+
 pytestmark = pytest.mark.django_db
 PASSWORD = "una-clave-larga-de-prueba"
 
@@ -201,3 +203,41 @@ def test_date_fields_render_as_date_inputs(caseworker) -> None:
     page = signed_in(caseworker).get("/people/new/").content.decode()
     tag = page[page.index('id="id_birth_date"') - 200 : page.index('id="id_birth_date"')]
     assert 'type="date"' in tag and 'type="text"' not in tag
+
+
+def test_break_glass_reads_a_protected_person_of_another_team(make_user) -> None:
+    protection = make_user(Role.CASEWORKER, "MINEX", "protection")
+    supervisor = make_user(Role.SUPERVISOR, "MINEX", "general")
+    other_supervisor = make_user(Role.SUPERVISOR, "SBS", "general")
+    child = register(protection, given="Niña", markers=["unaccompanied_child"])
+    client = signed_in(supervisor)
+    page = client.get(f"/people/{child.pk}/")
+    assert page.status_code == 404 and "break-glass" in page.content.decode()
+    short = client.post(f"/people/{child.pk}/break-glass/", {"reason": "ver"})
+    assert short.status_code == 422
+    client.post(f"/people/{child.pk}/break-glass/", {"reason": "La niña está en el hospital ahora"})
+    assert client.get(f"/people/{child.pk}/").status_code == 200
+    entry = AuditEntry.objects.get(action="person.break_glass")
+    assert entry.reason == "La niña está en el hospital ahora" and entry.person_id == child.pk
+    assert AuditEntry.objects.filter(action="person.view_break_glass").count() == 1
+    assert (
+        signed_in(other_supervisor)
+        .post(f"/people/{child.pk}/break-glass/", {"reason": "Quiero ver este expediente"})
+        .status_code
+        == 404
+    )
+    assert signed_in(protection).get(f"/people/{child.pk}/").status_code == 200
+
+
+def test_auditors_see_break_glass_reads_on_their_home_page(make_user) -> None:
+    from amparo.people.queries import person_break_glass
+
+    protection = make_user(Role.CASEWORKER, "MINEX", "protection")
+    supervisor = make_user(Role.SUPERVISOR, "MINEX", "general")
+    child = register(protection, given="Niño", markers=["unaccompanied_child"])
+    person_break_glass(actor=supervisor, person_id=child.pk, reason="Traslado urgente al hospital")
+    auditor = make_user(Role.AUDITOR, "MINEX")
+    device = TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
+    client = signed_in(auditor)
+    client.post("/accounts/verify/", {"token": f"{totp(device.bin_key):06d}"})
+    assert "Traslado urgente al hospital" in client.get("/").content.decode()

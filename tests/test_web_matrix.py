@@ -111,6 +111,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "people:relation_add"): Row(
         Perm.PERSON_WRITE, 302, {"kind": "sibling"}, person=True
     ),  # to_person: the sibling, added per test
+    ("POST", "people:break_glass"): Row(
+        Perm.BREAK_GLASS, 302, {"reason": "Emergencia médica esta noche"}, person=True
+    ),
     ("POST", "people:void"): Row(
         Perm.PERSON_VOID, 302, {"reason": "Registro duplicado"}, person=True
     ),

@@ -11,6 +11,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "person.view": _("Record viewed"),
     "person.edit_form": _("Record opened for editing"),
     "person.search": _("Search"),
+    "person.break_glass": _("Break-glass access"),
+    "person.view_break_glass": _("Record viewed by break-glass"),
     "person.list": _("List of people"),
     "person.document_add": _("Identity document added"),
     "person.contact_add": _("Contact added"),

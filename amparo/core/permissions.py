@@ -22,6 +22,7 @@ class Perm(StrEnum):
     CASE_WRITE = "case.write"
     CASE_APPROVE = "case.approve"
     CONSENT_OVERRIDE = "consent.override"
+    BREAK_GLASS = "person.break_glass"
 
 
 _EVERYONE = {Perm.REFERENCE_READ}
@@ -33,7 +34,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset(
         _EVERYONE
         | _CASEWORK
-        | {Perm.PERSON_VOID, Perm.STATS_READ, Perm.CASE_APPROVE, Perm.CONSENT_OVERRIDE}
+        | {
+            Perm.PERSON_VOID,
+            Perm.STATS_READ,
+            Perm.CASE_APPROVE,
+            Perm.CONSENT_OVERRIDE,
+            Perm.BREAK_GLASS,
+        }
     ),
     # Analysts work with figures, never with named people.
     Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_READ}),

@@ -42,3 +42,8 @@ def audit_search(
     if until:
         qs = qs.filter(at__lt=until)
     return qs.order_by("-at", "-id")
+
+
+def break_glass_reads(*, actor: User) -> QuerySet[AuditEntry]:
+    """Break-glass reads in the auditor's scope, newest first: each one is to be reviewed."""
+    return audit_search(actor=actor, action="person.break_glass")

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .audit import audit_record
 from .models import Role
 from .permissions import Perm, has_perm
-from .queries import audit_search
+from .queries import audit_search, break_glass_reads
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["members"] = members.order_by("username")[:50]
     if has_perm(user, Perm.AUDIT_READ):
         context["audit_recent"] = audit_search(actor=user)[:10]
+        context["break_glass"] = break_glass_reads(actor=user)[:20]
     if has_perm(user, Perm.CASE_READ):
         from amparo.cases.views import home_panels
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from amparo.core.audit import audit_record
-from amparo.core.errors import NotFound
+from amparo.core.errors import InvalidInput, NotFound
 from amparo.core.labels import action_label
 from amparo.core.models import AuditEntry, User
 from amparo.core.permissions import Perm, has_perm, require
@@ -47,14 +48,29 @@ def _visible_via(actor: User, person_ref: str, protected_lookup: str) -> Q:
     )
 
 
-def person_get(*, actor: User, person_id: uuid.UUID | str, purpose: str = "view") -> Person:
-    """One person the actor may see, following merges to the survivor; the read is audited."""
-    require(actor, Perm.PERSON_READ)
+def _held_by_institution(actor: User) -> QuerySet[Person]:
+    """Every person the actor's institution holds, whatever team: the break-glass scope."""
+    held = Involvement.objects.filter(institution_id=actor.institution_id, ended_at__isnull=True)
+    return Person.objects.filter(
+        voided_at__isnull=True, merged_into__isnull=True, pk__in=held.values("person_id")
+    )
+
+
+def person_get(
+    *, actor: User, person_id: uuid.UUID | str, purpose: str = "view", break_glass: bool = False
+) -> Person:
+    """One person the actor may see, following merges to the survivor; the read is audited.
+
+    `break_glass` reads a protected person of the actor's institution held by another team,
+    after `person_break_glass` recorded why; the read is audited as such.
+    """
+    require(actor, Perm.BREAK_GLASS if break_glass else Perm.PERSON_READ)
     try:
         pid = uuid.UUID(str(person_id))
     except ValueError as exc:
         raise NotFound from exc
-    visible = persons_visible_to(actor).select_related(
+    scope = _held_by_institution(actor) if break_glass else persons_visible_to(actor)
+    visible = scope.select_related(
         "nationality", "origin_municipality__department", "preferred_language"
     )
     person = visible.filter(pk=pid).first()
@@ -64,8 +80,39 @@ def person_get(*, actor: User, person_id: uuid.UUID | str, purpose: str = "view"
         person = visible.filter(pk=survivor).first() if survivor else None
     if person is None:
         raise NotFound
-    audit_record(actor=actor, action=f"person.{purpose}", obj=person, person_id=person.pk)
+    action = f"person.{purpose}_break_glass" if break_glass else f"person.{purpose}"
+    audit_record(actor=actor, action=action, obj=person, person_id=person.pk)
     return person
+
+
+BREAK_GLASS_MIN_REASON = 10
+
+
+def person_break_glass(*, actor: User, person_id: uuid.UUID, reason: str) -> bool:
+    """Record why a supervisor must read a protected person another team holds.
+
+    Returns False when no break-glass is needed (the actor already sees the person). The
+    entry is what the institution's auditor reviews (core.queries.break_glass_reads).
+    """
+    require(actor, Perm.BREAK_GLASS)
+    if persons_visible_to(actor).filter(pk=person_id).exists():
+        return False
+    reason = " ".join(reason.split())
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise InvalidInput.field(
+            "reason", _("Explain in a sentence why you must read this record.")
+        )
+    person = _held_by_institution(actor).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound
+    audit_record(
+        actor=actor,
+        action="person.break_glass",
+        obj=person,
+        person_id=person.pk,
+        reason=reason[:1000],
+    )
+    return True
 
 
 def _prefix_range(token: str) -> Q:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<uuid:person_id>/names/", views.name_add, name="name_add"),
     path("<uuid:person_id>/relations/", views.relation_add, name="relation_add"),
     path("<uuid:person_id>/void/", views.void, name="void"),
+    path("<uuid:person_id>/break-glass/", views.break_glass, name="break_glass"),
 ]

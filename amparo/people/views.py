@@ -3,6 +3,7 @@ forms (document, contact, other name, relation, void), edit."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 
@@ -34,6 +35,7 @@ from .forms import (
 )
 from .models import Person
 from .queries import (
+    person_break_glass,
     person_get,
     person_search,
     person_timeline,
@@ -151,6 +153,50 @@ def link(request: HttpRequest) -> HttpResponse:
     return render(request, "people/link.html", {"form": form}, status=status)
 
 
+BREAK_GLASS_SECONDS = 15 * 60
+
+
+def _break_glass_granted(request: HttpRequest, person_id: uuid.UUID) -> bool:
+    granted = request.session.get("break_glass", {}).get(str(person_id), 0)
+    return _may(request, Perm.BREAK_GLASS) and granted > time.time()
+
+
+def _not_visible(
+    request: HttpRequest, person_id: uuid.UUID, status: int = 404, error: str = ""
+) -> HttpResponse:
+    """404 for everyone; supervisors also get the break-glass form. The page says the same
+    whether the record does not exist or is another team's, so it discloses nothing."""
+    if not _may(request, Perm.BREAK_GLASS):
+        return not_found(request)
+    return render(
+        request, "people/not_visible.html", {"person_id": person_id, "error": error}, status=status
+    )
+
+
+@login_required
+@require_POST
+def break_glass(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    if not _may(request, Perm.BREAK_GLASS):
+        return forbidden(request)
+    try:
+        needed = person_break_glass(
+            actor=request.user, person_id=person_id, reason=request.POST.get("reason", "")
+        )
+    except InvalidInput as exc:
+        return _not_visible(request, person_id, status=422, error=" ".join(exc.errors["reason"]))
+    except NotFound:
+        return not_found(request)
+    if needed:
+        grants = request.session.get("break_glass", {})
+        grants[str(person_id)] = int(time.time()) + BREAK_GLASS_SECONDS
+        request.session["break_glass"] = grants
+        messages.warning(
+            request,
+            _("Break-glass access for 15 minutes. Your reason was recorded for the auditor."),
+        )
+    return redirect("people:detail", person_id=person_id)
+
+
 @login_required
 def detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     return _detail_page(request, person_id, related_q=request.GET.get("related_q", ""))
@@ -166,9 +212,13 @@ def _detail_page(
 ) -> HttpResponse:
     """The person page; `bound` holds a small form the user sent back with its errors."""
     try:
-        person = person_get(actor=request.user, person_id=person_id)
+        person = person_get(
+            actor=request.user,
+            person_id=person_id,
+            break_glass=_break_glass_granted(request, person_id),
+        )
     except NotFound:
-        return not_found(request)
+        return _not_visible(request, person_id)
     if person.pk != person_id:
         return redirect("people:detail", person_id=person.pk)
     relations_from, relations_to = relations_visible_to(actor=request.user, person=person)
