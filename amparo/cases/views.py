@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from amparo.core.errors import Conflict, InvalidInput, NotFound
 from amparo.core.models import Institution, User
 from amparo.core.permissions import Perm, has_perm, require
+from amparo.people.models import Household
 from amparo.people.queries import persons_visible_to
 
 from . import actions, queries
@@ -210,12 +211,16 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
     protocols = _runnable(request)
     choices = [(p.code, text(p.name)) for p in protocols]
     form = CaseOpenForm(request.POST or None, protocols=choices)
+    households = list(Household.objects.filter(householdmember__person=person)) if person else []
     if request.method == "POST" and person is not None and form.is_valid():
+        chosen = request.POST.get("household", "")
+        household_id = next((h.pk for h in households if str(h.pk) == chosen), None)
         try:
             case = actions.case_open(
                 actor=request.user,
                 protocol_code=form.cleaned_data["protocol"],
                 person_id=person.pk,
+                household_id=household_id,
             )
         except InvalidInput as exc:
             form.add_action_errors(exc)
@@ -230,6 +235,7 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "person": person,
             "protocols": protocols,
+            "households": households,
             "errors": _summary(form),
         },
         status=status,
