@@ -136,7 +136,8 @@ def test_a_case_walks_to_its_closure_in_the_browser(
     page.goto(f"/cases/new/?person={person.pk}")
     tick(page.get_by_role("radio", name=protocol.title))
     if protocol.subject == "household":
-        page.get_by_label(re.compile("Grupo familiar|Household")).select_option(label="Hogar Cux Tzul")
+        household_select = page.get_by_label(re.compile("Grupo familiar|Household"))
+        household_select.select_option(label="Hogar Cux Tzul")
     assert tb.submit(page, "/cases/new/").status == 302
     case = Case.objects.get(person=person)
     assert page.url.endswith(f"/cases/{case.pk}/")
