@@ -372,3 +372,20 @@ def test_recipient_records_services_without_seeing_who(make_user, caseworker, pe
     assert service.person == person
     with pytest.raises(NotFound):
         person_get(actor=sbs, person_id=person.pk)
+
+
+def test_closure_reasons_and_form_fields_carry_names_in_both_languages() -> None:
+    from django.utils import translation
+
+    from amparo.cases.forms import choice_label, property_label
+    from amparo.cases.labels import closure_reason_label
+
+    protocol = protocol_get("child_reception")
+    assert protocol is not None
+    assert closure_reason_label("other", protocol) == "Otro motivo"
+    with translation.override("en"):
+        assert closure_reason_label("other", protocol) == "Other reason"
+    assert closure_reason_label("made_up") == "Made up"
+    prop = protocol.forms["reception_record"].schema["properties"]["returned_from"]
+    assert property_label("returned_from", prop) == "País del que retorna"
+    assert choice_label("US", prop) == "Estados Unidos"

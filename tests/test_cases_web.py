@@ -752,7 +752,7 @@ def test_recipient_with_identity_and_forms_records_a_service(
     recipient = signed_in(other_caseworker)
     html = page(recipient.get(f"/cases/{case.pk}/"))
     assert "María José Tzoc Cux" in html
-    assert "Frontera El Carmen" in html and "Accompanied by a parent or guardian" in html
+    assert "Frontera El Carmen" in html and "Acompañado por su madre, padre o tutor" in html
     assert 'name="reception_record-arrival_point"' not in html  # read, not changed
 
     url = f"/cases/referrals/{referral.pk}/services/"

@@ -64,8 +64,11 @@ def scope_label(code: str) -> str:
     return str(Consent.Scope(code).label) if code in Consent.Scope.values else code
 
 
-def closure_reason_label(code: str) -> str:
-    return humanise(code) if code else ""
+def closure_reason_label(code: str, protocol: Protocol | None = None) -> str:
+    """The reason's name from the protocol file in the interface language, else the code made
+    readable (protocols may give reasons as bare codes)."""
+    names = protocol.closure_reason_names.get(code) if protocol else None
+    return text(names) if names else (humanise(code) if code else "")
 
 
 def event_detail(event: dict[str, Any], protocol: Protocol | None) -> str:
@@ -82,7 +85,7 @@ def event_detail(event: dict[str, Any], protocol: Protocol | None) -> str:
         if detail.get("approved_by"):
             line += " · " + _("approved by %(user)s") % {"user": detail["approved_by"]}
         if detail.get("closure_reason"):
-            line += " · " + closure_reason_label(detail["closure_reason"])
+            line += " · " + closure_reason_label(detail["closure_reason"], protocol)
         return line
     if kind == "approval_requested":
         return transition_name(protocol, detail.get("transition", ""))

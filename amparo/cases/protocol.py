@@ -49,7 +49,20 @@ PROTOCOL_SCHEMA: dict[str, Any] = {
         "sensitive": {"type": "boolean"},
         "owners": {"type": "array", "items": {"type": "string"}},
         "referral_targets": {"type": "array", "items": {"type": "string"}},
-        "closure_reasons": {"type": "array", "items": CODE},
+        "closure_reasons": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    CODE,
+                    {
+                        "type": "object",
+                        "required": ["code", "name"],
+                        "additionalProperties": False,
+                        "properties": {"code": CODE, "name": TEXT},
+                    },
+                ]
+            },
+        },
         "forms": {
             "type": "object",
             "additionalProperties": {
@@ -167,6 +180,7 @@ class Protocol:
     owners: tuple[str, ...]
     referral_targets: tuple[str, ...]
     closure_reasons: tuple[str, ...]
+    closure_reason_names: dict[str, dict[str, str]]
     stages: dict[str, StageSpec]
     transitions: dict[str, TransitionSpec]
     forms: dict[str, FormSpec]
@@ -309,7 +323,12 @@ def parse_protocol(path: Path) -> Protocol:
         sensitive=bool(raw.get("sensitive")),
         owners=tuple(raw.get("owners", [])),
         referral_targets=tuple(raw.get("referral_targets", [])),
-        closure_reasons=tuple(raw.get("closure_reasons", [])),
+        closure_reasons=tuple(
+            r if isinstance(r, str) else r["code"] for r in raw.get("closure_reasons", [])
+        ),
+        closure_reason_names={
+            r["code"]: r["name"] for r in raw.get("closure_reasons", []) if isinstance(r, dict)
+        },
         stages=stages,
         transitions=transitions,
         forms=forms,

@@ -246,7 +246,9 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
 
 
 def _closure_choices(protocol: Protocol | None) -> list[tuple[str, str]]:
-    return [(c, closure_reason_label(c)) for c in protocol.closure_reasons] if protocol else []
+    if protocol is None:
+        return []
+    return [(c, closure_reason_label(c, protocol)) for c in protocol.closure_reasons]
 
 
 def _institution_choices(codes: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
@@ -376,7 +378,7 @@ def _case_page(
         "conflict": conflict,
         "is_open": is_open,
         "sees_forms": owner or "forms" in view.shares,
-        "closure_reason_name": closure_reason_label(str(detail["closure_reason"] or "")),
+        "closure_reason_name": closure_reason_label(str(detail["closure_reason"] or ""), protocol),
         "shares": [scope_label(s) for s in sorted(view.shares)],
         "events": [
             {**e, "label": event_label(e["kind"]), "text": event_detail(e, protocol)}
