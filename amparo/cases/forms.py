@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from amparo.core.errors import InvalidInput
+from amparo.core.forms import ActionErrors
 
 from .models import Consent, ServiceKind
 
@@ -26,36 +26,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
-
-
-class ActionErrors:
-    """Shows an action's `InvalidInput` messages next to the fields they name; messages about
-    anything else go to the top of the form."""
-
-    if TYPE_CHECKING:  # provided by forms.Form
-        fields: dict[str, forms.Field]
-
-        def add_error(self, field: str | None, error: Any) -> None: ...
-
-    error_prefix = ""  # the engine names a protocol form's fields "<form>.<field>"
-    aliases: dict[str, str] = {}  # the engine's name for a field → the form's
-
-    def field_for(self, key: str) -> str | None:
-        if self.error_prefix:
-            if not key.startswith(self.error_prefix + "."):
-                return None
-            key = key[len(self.error_prefix) + 1 :]
-        name = key.split(".")[0]
-        name = self.aliases.get(name, name)
-        field = self.fields.get(name)
-        # A message about a hidden field (the step taken) is about the whole form.
-        return name if field is not None and not field.widget.is_hidden else None
-
-    def add_action_errors(self, exc: InvalidInput) -> None:
-        for key, messages in exc.errors.items():
-            target = self.field_for(key)
-            for message in messages:
-                self.add_error(target, message)
 
 
 class CasesForm(ActionErrors, forms.Form):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from amparo.core.errors import InvalidInput
+from amparo.core.forms import ActionErrors
 from amparo.core.models import Country, Language
 
 from .actions import DocumentInput, PersonInput
@@ -30,23 +29,6 @@ def _country_choices() -> list[tuple[str, str]]:
 
 def _language_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [(lang.code, lang.name) for lang in Language.objects.filter(national=True)]
-
-
-class ActionErrors:
-    """Shows an action's `InvalidInput` messages next to the fields they name."""
-
-    if TYPE_CHECKING:  # provided by forms.Form
-        fields: dict[str, forms.Field]
-
-        def add_error(self, field: str | None, error: str) -> None: ...
-
-    def add_action_errors(self, exc: InvalidInput) -> None:
-        for name, messages in exc.errors.items():
-            # Registration names a document's fields "documents[0].number".
-            field = name.split(".")[-1] if name.startswith("documents") else name
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 class PersonForm(ActionErrors, forms.Form):
