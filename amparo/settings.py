@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "amparo.core",
     "amparo.people",
+    "amparo.imports",
     "amparo.cases",
+    "amparo.assistance",
 ]
 
 MIDDLEWARE = [

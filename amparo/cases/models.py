@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.models import Institution, Site, Team, User
+from amparo.imports.models import Imported
 from amparo.people.models import Household, Person
 
 
@@ -220,9 +221,15 @@ class ServiceKind(models.TextChoices):
     FAMILY_TRACING = "family_tracing", _("Family tracing")
     REINTEGRATION = "reintegration", _("Reintegration support")
     INFORMATION = "information", _("Information and guidance")
+    # Consular services (CMW/C/SR.413 para. 42).
+    PASSPORT = "passport", _("Passport")
+    CONSULAR_ID = "consular_id", _("Consular identity card")
+    BIRTH_REGISTRATION = "birth_registration", _("Birth registration")
+    CIVIL_REGISTRY = "civil_registry", _("Other civil registry act")
+    CERTIFICATION = "certification", _("Certification or notarial act")
 
 
-class ServiceDelivery(models.Model):
+class ServiceDelivery(Imported):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="services")
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
@@ -238,6 +245,14 @@ class ServiceDelivery(models.Model):
     delivered_at = models.DateTimeField(db_index=True)
     delivered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "source", "external_ref"], name="service_source_ref"
+            )
+        ]
+        indexes = [models.Index(fields=["delivered_at", "kind"], name="service_at_kind")]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.person_id}"

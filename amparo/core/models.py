@@ -149,6 +149,12 @@ class Site(Bilingual):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     active = models.BooleanField(default=True)
+    # A mobile consulate is a site for some days, run by its parent consulate.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name_es"]

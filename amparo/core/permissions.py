@@ -23,10 +23,21 @@ class Perm(StrEnum):
     CASE_APPROVE = "case.approve"
     CONSENT_OVERRIDE = "consent.override"
     BREAK_GLASS = "person.break_glass"
+    # Support line, consular services, civil registry and travel documents.
+    ASSISTANCE_READ = "assistance.read"
+    ASSISTANCE_WRITE = "assistance.write"
+    IMPORT_RUN = "import.run"
 
 
 _EVERYONE = {Perm.REFERENCE_READ}
-_CASEWORK = {Perm.PERSON_READ, Perm.PERSON_WRITE, Perm.CASE_READ, Perm.CASE_WRITE}
+_CASEWORK = {
+    Perm.PERSON_READ,
+    Perm.PERSON_WRITE,
+    Perm.CASE_READ,
+    Perm.CASE_WRITE,
+    Perm.ASSISTANCE_READ,
+    Perm.ASSISTANCE_WRITE,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.OPERATOR: frozenset(_EVERYONE | _CASEWORK),
@@ -40,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASE_APPROVE,
             Perm.CONSENT_OVERRIDE,
             Perm.BREAK_GLASS,
+            # Bulk imports write many people's records at once: a supervisor's call.
+            Perm.IMPORT_RUN,
         }
     ),
     # Analysts work with figures, never with named people.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import gettext
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pycountry
@@ -162,10 +162,18 @@ def load_sites() -> int:
     return Site.objects.count()
 
 
+# Code lists of other apps, registered from their AppConfig.ready() (core does not import them).
+EXTRA_LOADERS: dict[str, Callable[[], int]] = {}
+
+
+def register_loader(name: str, loader: Callable[[], int]) -> None:
+    EXTRA_LOADERS[name] = loader
+
+
 @transaction.atomic
 def load_all() -> dict[str, int]:
     departments, municipalities = load_geography()
-    return {
+    counts = {
         "countries": load_countries(),
         "languages": load_languages(),
         "departments": departments,
@@ -173,3 +181,5 @@ def load_all() -> dict[str, int]:
         "institutions": load_institutions(),
         "sites": load_sites(),
     }
+    counts.update({name: loader() for name, loader in EXTRA_LOADERS.items()})
+    return counts
