@@ -6,10 +6,12 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
+from amparo.assistance.api import router as assistance_router
 from amparo.cases.api import router as cases_router
 from amparo.core.api import router as core_router
 from amparo.core.apierrors import install_error_handlers
 from amparo.core.tokens import TokenAuth
+from amparo.imports.api import router as imports_router
 from amparo.people.api import router as people_router
 
 
@@ -34,3 +36,5 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", people_router)
 api.add_router("/", cases_router)
+api.add_router("/", assistance_router)
+api.add_router("/", imports_router)

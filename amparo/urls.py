@@ -18,6 +18,8 @@ urlpatterns = [
     path("audit/", core_views.audit_page, name="audit"),
     path("people/", include("amparo.people.urls")),
     path("cases/", include("amparo.cases.urls")),
+    path("assistance/", include("amparo.assistance.urls")),
+    path("imports/", include("amparo.imports.urls")),
     path("api/v1/", api.urls),
 ]
 

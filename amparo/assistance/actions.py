@@ -168,7 +168,9 @@ def contact_log(*, actor: User, data: ContactInput) -> SupportContact:
 
 
 def _consulate_of(actor: User, code: str) -> Site:
-    site = Site.objects.filter(code=code, kind=Site.Kind.CONSULATE, active=True).first()
+    site = Site.objects.filter(
+        code=Site.normal_code(code), kind=Site.Kind.CONSULATE, active=True
+    ).first()
     if site is None:
         raise InvalidInput.field("consulate", _("Unknown consulate “%(code)s”.") % {"code": code})
     if site.institution_id != actor.institution_id:
@@ -241,7 +243,7 @@ def _check_version(record: Any, version: int | None) -> None:
 
 def _site_for_records(actor: User, code: str) -> Site:
     site = Site.objects.filter(
-        code=code,
+        code=Site.normal_code(code),
         institution_id=actor.institution_id,
         active=True,
         kind__in=[Site.Kind.CONSULATE, Site.Kind.MOBILE_CONSULATE, Site.Kind.OFFICE],

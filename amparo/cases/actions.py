@@ -686,7 +686,7 @@ def service_record(
     errors: dict[str, list[str]] = {}
     if kind not in ServiceKind.values:
         errors["kind"] = [_("Unknown service.")]
-    site = Site.objects.filter(code=site_code).first() if site_code else None
+    site = Site.objects.filter(code=Site.normal_code(site_code)).first() if site_code else None
     if site_code and site is None:
         errors["site"] = [_("Unknown site “%(code)s”.") % {"code": site_code}]
     when = delivered_at or timezone.now()

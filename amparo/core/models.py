@@ -163,6 +163,11 @@ class Site(Bilingual):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def normal_code(code: str) -> str:
+        """Site codes are lower-case slugs; files often spell them US_LOS_ANGELES."""
+        return code.strip().lower().replace("_", "-")
+
 
 class Role(models.TextChoices):
     OPERATOR = "operator", _("Operator")

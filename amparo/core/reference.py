@@ -111,7 +111,7 @@ def load_institutions() -> int:
 def _site(code: str, institution: str, kind: str, defaults: dict[str, object]) -> None:
     inst = Institution.objects.get(code=institution)
     Site.objects.update_or_create(
-        code=code.lower().replace("_", "-"),
+        code=Site.normal_code(code),
         defaults={"institution": inst, "kind": kind, **defaults},
     )
 
