@@ -11,7 +11,7 @@ import bisect
 import itertools
 import random
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from amparo.core.audit import audit_record
+from amparo.core.bulk import bulk_writer
 from amparo.core.models import Institution, Municipality, Role, Team, User
 from amparo.people.models import Person
 from amparo.people.text import name_tokens
@@ -276,38 +277,8 @@ TABLES: list[tuple[str, str, Sequence[str]]] = [
 ]
 
 
-def _writer() -> Callable[[str, Sequence[str], Iterable[tuple[Any, ...]]], None]:
-    if connection.vendor == "postgresql":
-
-        def copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-            with connection.cursor() as cursor:
-                sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-                with cursor.cursor.copy(sql) as out:
-                    for row in rows:
-                        out.write_row(row)
-
-        return copy
-
-    ops = connection.ops
-
-    def adapt(value: Any) -> Any:
-        if isinstance(value, uuid.UUID):
-            return value.hex
-        if isinstance(value, datetime):
-            return ops.adapt_datetimefield_value(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return value
-
-    def insert(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-        marks = ", ".join(["%s"] * len(columns))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                [tuple(adapt(v) for v in row) for row in rows],
-            )
-
-    return insert
+# Kept under its old name for the demo modules that import it.
+_writer = bulk_writer
 
 
 def generate_people(
