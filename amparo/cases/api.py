@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from amparo.core.apitypes import Moment
 from amparo.core.pagination import CappedLimitOffsetPagination
 from amparo.core.permissions import Perm, require
 
@@ -136,7 +137,7 @@ class ServiceIn(Schema):
     case_id: uuid.UUID | None = None
     referral_id: uuid.UUID | None = None
     site: str | None = Field(None, max_length=60)
-    delivered_at: datetime | None = None
+    delivered_at: Moment | None = None
     note: str = Field("", max_length=500)
 
 

@@ -7,13 +7,24 @@ figures). So `count` is exact up to COUNT_CAP and COUNT_CAP + 1 means "more than
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
 COUNT_CAP = 1_000
+# An offset beyond a database's integer range made SQLite and PostgreSQL fail (a 500); no one
+# pages a billion rows deep.
+MAX_OFFSET = 1_000_000_000
 
 
 class CappedLimitOffsetPagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
     def _items_count(self, queryset: QuerySet[Any] | list[Any]) -> int:
         if isinstance(queryset, QuerySet):
             return queryset.order_by()[: COUNT_CAP + 1].count()
