@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from amparo.api import api
-from amparo.core.models import Role
+from amparo.assistance.actions import (
+    CivilRegistrationInput,
+    TravelDocumentInput,
+    civil_registration_record,
+    travel_document_request,
+)
+from amparo.core.models import Institution, Role, Site, User
 from amparo.core.permissions import ROLE_PERMISSIONS, Perm
 from amparo.people.actions import DocumentInput
 
@@ -67,6 +74,66 @@ OPERATIONS: dict[tuple[str, str], Op] = {
 }
 
 
+@dataclass(frozen=True)
+class AssistOp:
+    perm: Perm
+    ok: int  # expected with the permission, on the own institution's records
+    other: int | None = None  # expected on another institution's records (None: same as ok)
+    body: dict[str, Any] | None = None
+    query: str = ""
+
+
+CONTACT = {"channel": "call", "reason": "information", "outcome": "information"}
+ASSISTANCE_OPERATIONS: dict[tuple[str, str], AssistOp] = {
+    ("GET", "/api/v1/contact-reasons"): AssistOp(Perm.REFERENCE_READ, 200),
+    ("GET", "/api/v1/contacts"): AssistOp(Perm.ASSISTANCE_READ, 200, query="?channel=call"),
+    ("POST", "/api/v1/contacts"): AssistOp(
+        Perm.ASSISTANCE_WRITE, 201, 422, {**CONTACT, "person_id": "{person_id}"}
+    ),
+    ("GET", "/api/v1/contacts/summary"): AssistOp(Perm.ASSISTANCE_READ, 200),
+    ("GET", "/api/v1/mobile-consulates"): AssistOp(Perm.ASSISTANCE_READ, 200, query="?year=2018"),
+    ("POST", "/api/v1/mobile-consulates"): AssistOp(
+        Perm.ASSISTANCE_WRITE,
+        201,
+        body={"consulate": "us-los-angeles", "city": "Bakersfield", "opens_on": "2018-03-10"},
+    ),
+    ("GET", "/api/v1/consular-services/figures"): AssistOp(
+        Perm.ASSISTANCE_READ, 200, query="?from=2018-01-01&to=2018-12-31"
+    ),
+    ("GET", "/api/v1/civil-registrations"): AssistOp(Perm.ASSISTANCE_READ, 200),
+    ("POST", "/api/v1/civil-registrations"): AssistOp(
+        Perm.ASSISTANCE_WRITE,
+        201,
+        422,
+        {
+            "kind": "birth",
+            "person_id": "{person_id}",
+            "site": "us-los-angeles",
+            "event_date": "2018-05-02",
+            "event_country": "US",
+        },
+    ),
+    ("GET", "/api/v1/civil-registrations/{record_id}"): AssistOp(Perm.ASSISTANCE_READ, 200, 404),
+    ("POST", "/api/v1/civil-registrations/{record_id}/steps"): AssistOp(
+        Perm.ASSISTANCE_WRITE, 200, 404, {"status": "sent", "version": 1}
+    ),
+    ("GET", "/api/v1/travel-documents"): AssistOp(Perm.ASSISTANCE_READ, 200),
+    ("POST", "/api/v1/travel-documents"): AssistOp(
+        Perm.ASSISTANCE_WRITE,
+        201,
+        422,
+        {"kind": "special_pass", "person_id": "{person_id}", "site": "us-los-angeles"},
+    ),
+    ("GET", "/api/v1/travel-documents/{record_id}"): AssistOp(Perm.ASSISTANCE_READ, 200, 404),
+    ("POST", "/api/v1/travel-documents/{record_id}/check"): AssistOp(
+        Perm.ASSISTANCE_WRITE, 200, 404, {"consent_basis": "court_order", "court_order": "J-1"}
+    ),
+    ("POST", "/api/v1/travel-documents/{record_id}/decision"): AssistOp(
+        Perm.ASSISTANCE_WRITE, 200, 404, {"issue": False, "reason": "Documentos alterados."}
+    ),
+}
+
+
 def _schema_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {(method.upper(), path) for path, item in schema["paths"].items() for method in item}
@@ -75,7 +142,9 @@ def _schema_operations() -> set[tuple[str, str]]:
 def test_every_operation_is_covered() -> None:
     from .test_cases_api import CASE_OPERATIONS
 
-    assert _schema_operations() == set(OPERATIONS) | set(CASE_OPERATIONS)
+    assert _schema_operations() == set(OPERATIONS) | set(CASE_OPERATIONS) | set(
+        ASSISTANCE_OPERATIONS
+    )
 
 
 def _call(client: Client, method: str, path: str, op: Op) -> int:
@@ -118,6 +187,73 @@ def test_without_credentials_every_operation_is_401(key) -> None:
     method, template = key
     path = template.replace("{person_id}", "00000000-0000-4000-8000-000000000000")
     assert _call(Client(), method, path, OPERATIONS[key]) == 401
+
+
+def _assistance_records(holder: User, site: str) -> dict[str, str]:
+    """A person, a civil registration and a travel document request held by `holder`."""
+    person = register(holder, given="Objetivo")
+    civil = civil_registration_record(
+        actor=holder,
+        data=CivilRegistrationInput(
+            kind="birth",
+            person_id=person.pk,
+            site=site,
+            event_date=date(2018, 5, 2),
+            event_country="US",
+        ),
+    )
+    travel = travel_document_request(
+        actor=holder,
+        data=TravelDocumentInput(kind="special_pass", person_id=person.pk, site=site),
+    )
+    return {
+        "{person_id}": str(person.pk),
+        "civil-registrations/{record_id}": f"civil-registrations/{civil.pk}",
+        "travel-documents/{record_id}": f"travel-documents/{travel.pk}",
+    }
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("where", ["own", "other"])
+@pytest.mark.parametrize("key", list(ASSISTANCE_OPERATIONS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_assistance_operation_by_role_and_institution(make_user, key, role, where) -> None:
+    method, template = key
+    op = ASSISTANCE_OPERATIONS[key]
+    if where == "own":
+        ids = _assistance_records(make_user(Role.CASEWORKER, "MINEX"), "us-los-angeles")
+    else:
+        sbs = Institution.objects.get(code="SBS")
+        Site.objects.create(
+            code="sbs-oficina-prueba",
+            institution=sbs,
+            kind=Site.Kind.OFFICE,
+            country_id="GT",
+            name_es="Oficina de prueba",
+            name_en="Test office",
+        )
+        ids = _assistance_records(make_user(Role.CASEWORKER, "SBS"), "sbs-oficina-prueba")
+    path, text = template, json.dumps(op.body)
+    for placeholder, value in ids.items():
+        path = path.replace(placeholder, value)
+        text = text.replace(placeholder, value)
+    body = json.loads(text)
+    user = make_user(role, "MINEX")
+    status = _call(api_client(user), method, path, Op(op.perm, op.ok, body, op.query))
+
+    if op.perm not in ROLE_PERMISSIONS[role]:
+        expected = 403
+    elif where == "other" and op.other is not None:
+        expected = op.other
+    else:
+        expected = op.ok
+    assert status == expected, f"{role} {method} {path} ({where}) → {status}, expected {expected}"
+
+
+@pytest.mark.parametrize("key", list(ASSISTANCE_OPERATIONS), ids=lambda k: f"{k[0]} {k[1]}")
+def test_without_credentials_every_assistance_operation_is_401(key) -> None:
+    method, template = key
+    path = template.replace("{record_id}", "00000000-0000-4000-8000-000000000000")
+    assert _call(Client(), method, path, Op(None, 0, ASSISTANCE_OPERATIONS[key].body)) == 401
 
 
 def test_a_wrong_or_revoked_token_is_401(caseworker) -> None:
