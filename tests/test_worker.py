@@ -30,3 +30,31 @@ def test_enqueued_sweep_is_run_by_the_database_worker(live_reference, settings, 
     assert Task.objects.get(case=case).escalated_at is None
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     assert Task.objects.get(case=case).escalated_at is not None
+
+
+def test_import_runs_in_the_background_worker(live_reference, settings, make_user, tmp_path):
+    from amparo.assistance.models import SupportContact
+    from amparo.core.models import Role
+    from amparo.imports.models import ImportJob
+
+    from .test_imports import CONTACT_HEADER, CONTACTS, csv_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    supervisor = make_user(Role.SUPERVISOR, "MINEX")
+    path = Path(tmp_path) / "contactos.csv"
+    path.write_bytes(csv_bytes(CONTACT_HEADER, CONTACTS))
+    call_command(
+        "import",
+        "contacts",
+        str(path),
+        source="cc",
+        user=supervisor.username,
+        enqueue=True,
+        stdout=StringIO(),
+    )
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.QUEUED and SupportContact.objects.count() == 0
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and SupportContact.objects.count() == 3

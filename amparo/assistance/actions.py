@@ -39,6 +39,17 @@ ADULT_AGE = 18
 # The request form's country field knows these; any other country is "other".
 REQUEST_COUNTRIES = {"US", "MX", "CA", "BZ"}
 URGENCIES = ("life_or_liberty", "urgent", "ordinary")
+# The services a consulate or mobile consulate gives (CMW/C/SR.413 para. 42).
+CONSULAR_SERVICE_KINDS = (
+    "passport",
+    "consular_id",
+    "birth_registration",
+    "civil_registry",
+    "certification",
+    "legal_aid",
+    "lawyer",
+    "information",
+)
 
 
 # ---------------------------------------------------------------- support line

@@ -9,6 +9,7 @@ class AssistanceConfig(AppConfig):
     def ready(self) -> None:
         from amparo.core.reference import register_loader
 
+        from . import layouts  # noqa: F401 - registers the import layouts
         from .reference import load_contact_reasons
 
         register_loader("contact_reasons", load_contact_reasons)
