@@ -89,6 +89,23 @@ def test_contacts_are_logged_and_listed_newest_first_with_filters(caseworker) ->
     assert AuditEntry.objects.filter(action="contact.log").count() == 2
 
 
+def test_the_count_of_a_long_list_is_capped(caseworker) -> None:
+    at = timezone.now() - timedelta(hours=1)
+    SupportContact.objects.bulk_create(
+        SupportContact(
+            institution_id=caseworker.institution_id,
+            received_at=at,
+            channel="call",
+            reason_id="information",
+            outcome="information",
+            recorded_by=caseworker,
+        )
+        for _ in range(1002)
+    )
+    page = _get(api_client(caseworker), "/contacts?limit=500&offset=1000").json()
+    assert page["count"] == 1001 and len(page["items"]) == 2
+
+
 def test_a_naive_time_is_read_in_guatemala(caseworker) -> None:
     contact = _contact(api_client(caseworker), received_at="2024-03-01T10:30:00")
     saved = SupportContact.objects.get(pk=contact["id"]).received_at
