@@ -1,7 +1,8 @@
 import time
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.demo.generator import DEMO_PASSWORD, create_demo_users, generate_people
 from amparo.people.models import Person
@@ -11,7 +12,12 @@ class Command(BaseCommand):
     help = "Load reference data, the demo accounts and N synthetic people (deterministic)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--people", type=int, default=2000, help="how many people to add")
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=None,
+            help="how many people to add (default 2000, or 0 with --national)",
+        )
         parser.add_argument("--seed", type=int, default=2019)
         parser.add_argument("--batch", type=int, default=10_000)
         parser.add_argument(
@@ -23,11 +29,26 @@ class Command(BaseCommand):
             default=2,
             help="demo cases resting in each stage of each protocol (0: none)",
         )
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="add the national figures of CMW/C/SR.413: support line, mobile consulates, "
+            "consular services, civil registry and travel documents",
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="multiply every national volume by this (rounded, at least 1)",
+        )
 
-    def handle(self, *args: object, **opts: int) -> None:
+    def handle(self, *args: object, **opts: Any) -> None:
+        national = opts["national"]
+        if national and not opts["scale"] > 0:
+            raise CommandError("--scale must be positive.")
         call_command("seed", stdout=self.stdout)
         users = create_demo_users()
-        count = opts["people"]
+        count = opts["people"] if opts["people"] is not None else (0 if national else 2000)
         if opts["if_empty"] and Person.objects.exists():
             count = 0
         started = time.monotonic()
@@ -47,6 +68,8 @@ class Command(BaseCommand):
 
             made = generate_cases(per_stage=opts["cases_per_stage"], seed=opts["seed"])
             self.stdout.write(f"{made} cases across every protocol and stage")
+        if national:
+            self._national(opts)
         from amparo.core.models import User
 
         case_users = User.objects.filter(username__regex=r"^(caseworker|supervisor)\.")
@@ -58,3 +81,35 @@ class Command(BaseCommand):
             code = f"  + code: .venv/bin/python manage.py demo_code {spec.username}"
             extra = code if totp else ""
             self.stdout.write(f"  {spec.username:<20} {spec.role:<18} {spec.institution}{extra}")
+
+    def _national(self, opts: dict[str, Any]) -> None:
+        from amparo.demo.national import (
+            AlreadyLoaded,
+            generate_national,
+            national_loaded,
+            registers_empty,
+        )
+
+        if opts["if_empty"] and (national_loaded() or not registers_empty()):
+            self.stdout.write("National data not added: the registers already have entries.")
+            return
+        started = time.monotonic()
+        shown = {"step": ""}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step != shown["step"] and shown["step"]:
+                self.stdout.write("")
+            shown["step"] = step
+            self.stdout.write(f"\r  {step}: {done:,}/{total:,}", ending="")
+            self.stdout.flush()
+
+        try:
+            summary = generate_national(scale=opts["scale"], seed=opts["seed"], progress=progress)
+        except AlreadyLoaded as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"\nNational data (scale {opts['scale']:g}):")
+        for name, n in summary.volumes.items():
+            self.stdout.write(f"  {name.replace('_', ' '):<24}{n:>12,}")
+        self.stdout.write(f"  {'people created':<24}{summary.people:>12,}")
+        steps = ", ".join(f"{name} {s:.1f} s" for name, s in summary.seconds.items())
+        self.stdout.write(f"in {time.monotonic() - started:.1f} s ({steps})")
