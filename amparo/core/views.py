@@ -59,6 +59,10 @@ def home(request: HttpRequest) -> HttpResponse:
         from amparo.cases.views import home_panels
 
         context.update(home_panels(user))
+    if has_perm(user, Perm.ASSISTANCE_READ):
+        from amparo.assistance.views import home_panel
+
+        context.update(home_panel(user))
     return render(request, "core/home.html", context)
 
 
