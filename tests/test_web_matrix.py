@@ -5,6 +5,7 @@ institution (MINEX) and by another one (SBS). A new URL pattern without a row he
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -30,7 +31,8 @@ class Row:
     data: dict[str, Any] | None = None  # the POST body
     query: str = ""
     person: bool = False  # the URL names a person: another institution's answers 404
-    record: bool = False  # the URL names a case or referral: another institution's answers 404
+    record: bool = False  # the URL names a case, referral or register entry: another's is 404
+    picks: bool = False  # the body names the person: another institution's is refused (422)
     public: int | None = None  # the answer to someone not signed in; None: sent to sign in
     open: bool = False  # reachable before the second factor
 
@@ -117,6 +119,61 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "people:void"): Row(
         Perm.PERSON_VOID, 302, {"reason": "Registro duplicado"}, person=True
     ),
+    ("GET", "assistance:contacts"): Row(Perm.ASSISTANCE_READ, 200, query="?reason=information"),
+    ("GET", "assistance:contact_new"): Row(Perm.ASSISTANCE_WRITE, 200),
+    ("POST", "assistance:contact_new"): Row(
+        Perm.ASSISTANCE_WRITE,
+        303,
+        {"channel": "call", "reason": "information", "outcome": "information"},
+        picks=True,
+    ),
+    ("GET", "assistance:contacts_export"): Row(Perm.ASSISTANCE_READ, 200),
+    ("GET", "assistance:person_options"): Row(Perm.ASSISTANCE_WRITE, 200, query="?q=objetivo"),
+    ("GET", "assistance:person_cases"): Row(Perm.ASSISTANCE_WRITE, 200),
+    ("GET", "assistance:consular"): Row(Perm.ASSISTANCE_READ, 200),
+    ("POST", "assistance:mobile_consulate_new"): Row(
+        Perm.ASSISTANCE_WRITE,
+        303,
+        {"consulate": "us-los-angeles", "city": "Bakersfield", "opens_on": "2024-03-10"},
+    ),
+    ("POST", "assistance:service_new"): Row(
+        Perm.ASSISTANCE_WRITE, 303, {"kind": "passport", "site": "us-los-angeles"}, picks=True
+    ),
+    ("GET", "assistance:civil_registry"): Row(Perm.ASSISTANCE_READ, 200),
+    ("GET", "assistance:civil_registry_new"): Row(Perm.ASSISTANCE_WRITE, 200),
+    ("POST", "assistance:civil_registry_new"): Row(
+        Perm.ASSISTANCE_WRITE,
+        303,
+        {
+            "kind": "birth",
+            "site": "us-los-angeles",
+            "event_date": "2020-05-02",
+            "event_country": "US",
+        },
+        picks=True,
+    ),
+    ("GET", "assistance:civil_registry_detail"): Row(Perm.ASSISTANCE_READ, 200, record=True),
+    ("POST", "assistance:civil_registry_step"): Row(
+        Perm.ASSISTANCE_WRITE, 303, {"status": "sent", "version": 1}, record=True
+    ),
+    ("GET", "assistance:travel_documents"): Row(Perm.ASSISTANCE_READ, 200),
+    ("GET", "assistance:travel_document_new"): Row(Perm.ASSISTANCE_WRITE, 200),
+    ("POST", "assistance:travel_document_new"): Row(
+        Perm.ASSISTANCE_WRITE, 303, {"kind": "special_pass", "site": "us-los-angeles"}, picks=True
+    ),
+    ("GET", "assistance:travel_document_detail"): Row(Perm.ASSISTANCE_READ, 200, record=True),
+    ("POST", "assistance:travel_document_check"): Row(
+        Perm.ASSISTANCE_WRITE,
+        303,
+        {"consent_basis": "court_order", "court_order": "Juzgado 2o. 123-2024", "version": 1},
+        record=True,
+    ),
+    ("POST", "assistance:travel_document_decision"): Row(
+        Perm.ASSISTANCE_WRITE,
+        303,
+        {"decision": "refuse", "reason": "Documentos alterados", "version": 1},
+        record=True,
+    ),
 }
 SECOND_FACTOR_ROLES = [
     r for r in Role if r in {Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN, Role.AUDITOR}
@@ -157,7 +214,7 @@ class World:
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
-def _world(make_user: Any, where: str, cases: bool = False) -> World:
+def _world(make_user: Any, where: str, cases: bool = False, assistance: bool = False) -> World:
     own = make_user(Role.CASEWORKER, "MINEX")
     other = make_user(Role.CASEWORKER, "SBS")
     holder = own if where == "own" else other
@@ -165,7 +222,57 @@ def _world(make_user: Any, where: str, cases: bool = False) -> World:
     register(other, given="Ajena", documents=[DocumentInput("passport", "S999", "GT")])
     if cases:
         world.case_args = _case_world(make_user, holder, world.target)
+    if assistance:
+        world.case_args = _assistance_world(holder, world.target)
     return world
+
+
+def _needs(name: str) -> dict[str, bool]:
+    """What the world of a URL needs beyond people: cases, or register entries."""
+    return {"cases": name.startswith("cases:"), "assistance": name.startswith("assistance:")}
+
+
+def _assistance_world(holder: User, person: Person) -> dict[str, dict[str, Any]]:
+    """The holder's civil registry entry (recorded, not sent) and travel document request,
+    recorded at a consulate of MINEX or an office of SBS: the URL arguments of their pages."""
+    from amparo.assistance import actions
+    from amparo.core.models import Site
+
+    site = "us-los-angeles"
+    if holder.institution.code != "MINEX":
+        site = f"{holder.institution.code.lower()}-oficina-central"
+        Site.objects.get_or_create(
+            code=site,
+            defaults={
+                "institution": holder.institution,
+                "kind": Site.Kind.OFFICE,
+                "country_id": "GT",
+                "name_es": "Oficina central",
+                "name_en": "Head office",
+            },
+        )
+    birth = actions.civil_registration_record(
+        actor=holder,
+        data=actions.CivilRegistrationInput(
+            kind="birth",
+            person_id=person.pk,
+            site=site,
+            event_date=date(2020, 5, 2),
+            event_country="US",
+        ),
+    )
+    travel = actions.travel_document_request(
+        actor=holder,
+        data=actions.TravelDocumentInput(kind="special_pass", person_id=person.pk, site=site),
+    )
+    civil, document = {"record_id": birth.pk}, {"record_id": travel.pk}
+    return {
+        "assistance:civil_registry_detail": civil,
+        "assistance:civil_registry_step": civil,
+        "assistance:travel_document_detail": document,
+        "assistance:travel_document_check": document,
+        "assistance:travel_document_decision": document,
+    }
 
 
 def _case_world(make_user: Any, holder: User, person: Person) -> dict[str, dict[str, Any]]:
@@ -249,7 +356,7 @@ def _request(client: Client, key: tuple[str, str], world: World) -> Any:
     data = dict(row.data or {})
     if name == "people:relation_add":
         data["to_person"] = str(world.sibling.pk)
-    if name == "cases:open":
+    if name == "cases:open" or row.picks:
         data["person"] = str(world.target.pk)
     if name == "cases:attachment_add":
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -262,7 +369,7 @@ def _request(client: Client, key: tuple[str, str], world: World) -> Any:
 @pytest.mark.parametrize("where", ["own", "other"])
 @pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
 def test_page_by_role_and_institution(make_user, key, role, where) -> None:  # type: ignore[no-untyped-def]
-    world = _world(make_user, where, cases=key[1].startswith("cases:"))
+    world = _world(make_user, where, **_needs(key[1]))
     user = make_user(role, "MINEX")
     response = _request(_signed_in(user), key, world)
 
@@ -271,18 +378,20 @@ def test_page_by_role_and_institution(make_user, key, role, where) -> None:  # t
         expected = 403
     elif (row.person or row.record) and where == "other":
         expected = 404  # another institution's person does not exist for this user
+    elif row.picks and where == "other":
+        expected = 422  # ... and cannot be named in a form: refused at its field
     else:
         expected = row.ok
     status = response.status_code
     assert status == expected, f"{role} {key[0]} {key[1]} ({where}) → {status}, expected {expected}"
-    if expected == 302 and key[1].startswith(("people:", "cases:")):
+    if expected in (302, 303) and key[1].startswith(("people:", "cases:", "assistance:")):
         # A refused write answers 422 with the page; a redirect means the action ran.
         assert response["Location"].startswith(f"/{key[1].split(':')[0]}/")
 
 
 @pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
 def test_anonymous_users_are_sent_to_sign_in(make_user, key) -> None:  # type: ignore[no-untyped-def]
-    response = _request(Client(), key, _world(make_user, "own", cases=key[1].startswith("cases:")))
+    response = _request(Client(), key, _world(make_user, "own", **_needs(key[1])))
     row = ROWS[key]
     if row.public is not None:
         assert response.status_code == row.public
@@ -294,7 +403,7 @@ def test_anonymous_users_are_sent_to_sign_in(make_user, key) -> None:  # type: i
 @pytest.mark.parametrize("role", SECOND_FACTOR_ROLES)
 @pytest.mark.parametrize("key", list(ROWS), ids=lambda k: f"{k[0]} {k[1]}")
 def test_second_factor_comes_before_any_page(make_user, key, role) -> None:  # type: ignore[no-untyped-def]
-    world = _world(make_user, "own", cases=key[1].startswith("cases:"))
+    world = _world(make_user, "own", **_needs(key[1]))
     user = make_user(role, "MINEX")
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     response = _request(_signed_in(user, verify=False), key, world)
@@ -311,7 +420,7 @@ POST_ONLY = [key for key in ROWS if key[0] == "POST" and ("GET", key[1]) not in 
 
 @pytest.mark.parametrize("key", POST_ONLY, ids=lambda k: k[1])
 def test_post_only_urls_refuse_get(make_user, key) -> None:  # type: ignore[no-untyped-def]
-    world = _world(make_user, "own", cases=key[1].startswith("cases:"))
+    world = _world(make_user, "own", **_needs(key[1]))
     supervisor = make_user(Role.SUPERVISOR, "MINEX")
     response = _signed_in(supervisor).get(reverse(key[1], kwargs=_kwargs(key[1], world)))
     assert response.status_code == 405
