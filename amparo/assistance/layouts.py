@@ -90,9 +90,12 @@ def _merge_contacts(ctx: Context, table: str) -> Merged:
     return sql_merge(table, sql, [job.institution_id, job.created_by_id, job.source, job.pk])
 
 
+_CHANNELS = choice(SupportContact.Channel.values)
+
+
 def _channel(value: str, ctx: Context) -> str | None:
     key = _lower(value)
-    return choice(SupportContact.Channel.values)(CHANNEL_ALIASES.get(key, key), ctx)
+    return _CHANNELS(CHANNEL_ALIASES.get(key, key), ctx)
 
 
 CONTACTS = register(
@@ -163,8 +166,10 @@ def mobile_site_code(source: str, ref: str) -> str:
 def _prepare_sites(ctx: Context) -> None:
     _load_countries(ctx)
     sites = Site.objects.filter(institution_id=ctx.job.institution_id)
+    # Site ids as hex text: that is how they wait in the staging table.
     ctx.codes["consulates"] = {
-        code: pk for code, pk in sites.filter(kind=Site.Kind.CONSULATE).values_list("code", "pk")
+        code: pk.hex
+        for code, pk in sites.filter(kind=Site.Kind.CONSULATE).values_list("code", "pk")
     }
     # A service's site: a consulate by its code, or a mobile consulate by its reference.
     prefix = mobile_site_code(ctx.job.source, "")
@@ -172,7 +177,7 @@ def _prepare_sites(ctx: Context) -> None:
     for code_, pk in sites.filter(
         kind=Site.Kind.MOBILE_CONSULATE, code__startswith=prefix
     ).values_list("code", "pk"):
-        places[code_] = pk
+        places[code_] = pk.hex
     ctx.codes["sites"] = places
 
 
@@ -184,7 +189,7 @@ def _site(value: str, ctx: Context) -> Any:
         raise CellError(
             _("Unknown consulate or mobile consulate “%(value)s”.") % {"value": value.strip()[:40]}
         )
-    return str(found)
+    return found
 
 
 def _check_event(row: dict[str, Any]) -> list[tuple[str, str]]:
@@ -198,8 +203,7 @@ def _check_event(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _merge_events(ctx: Context, table: str) -> Merged:
     job, inserted = ctx.job, 0
-    consulates = {pk.hex: pk for pk in ctx.codes["consulates"].values()}
-    parents = {s.pk: s for s in Site.objects.filter(pk__in=consulates.values())}
+    parents = {s.pk.hex: s for s in Site.objects.filter(pk__in=ctx.codes["consulates"].values())}
     existing = set(
         Site.objects.filter(code__startswith=mobile_site_code(job.source, "")).values_list(
             "code", flat=True
@@ -212,7 +216,7 @@ def _merge_events(ctx: Context, table: str) -> Merged:
             if code_ in existing:
                 continue
             existing.add(code_)
-            parent = parents[consulates[uuid.UUID(str(row["consulate"])).hex]]
+            parent = parents[uuid.UUID(str(row["consulate"])).hex]
             label = row["place"] or row["city"]
             opens = row["opens_on"]
             new.append(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.cases.models import Case
 from amparo.core.models import Bilingual, Country, Institution, Site, User
-from amparo.imports.models import Imported
+from amparo.imports.models import Imported, ImportJob
 from amparo.people.models import Person
 
 
@@ -49,25 +49,42 @@ class SupportContact(Imported):
         MISSING_REPORT = "missing_report", _("Missing-person report")
         DROPPED = "dropped", _("Contact dropped")
 
+    # Indexes are chosen, not one per foreign key: a million rows a year are inserted, and
+    # each index costs every insert. Lookups by institution, operator and day use the
+    # composite indexes below; by country, reason or import job they scan a period.
     id = models.BigAutoField(primary_key=True)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     received_at = models.DateTimeField(_("received at"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     caller_country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     caller_city = models.CharField(_("caller's city"), max_length=120, blank=True)
-    reason = models.ForeignKey(ContactReason, on_delete=models.PROTECT, related_name="+")
+    reason = models.ForeignKey(
+        ContactReason, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     note = models.CharField(_("note"), max_length=1000, blank=True)
+    import_job = models.ForeignKey(
+        ImportJob,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [
@@ -78,6 +95,7 @@ class SupportContact(Imported):
         indexes = [
             models.Index(fields=["institution", "-received_at"], name="contact_inst_recv"),
             models.Index(fields=["received_at", "reason"], name="contact_recv_reason"),
+            models.Index(fields=["recorded_by", "-received_at"], name="contact_operator_recv"),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +119,11 @@ class Tracked(Imported):
 
     class Meta:
         abstract = True
+
+    def get_status_display(self) -> str:
+        """The status in the active language. `status` is declared here, for every register,
+        so it has no choices and Django adds no such method: each register's `Status` says."""
+        return str(dict(self.Status.choices).get(self.status, self.status))  # type: ignore[attr-defined]
 
 
 class CivilRegistration(Tracked):

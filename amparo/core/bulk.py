@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
@@ -44,6 +44,17 @@ def bulk_writer() -> Writer:
         return len(values)
 
     return insert
+
+
+def sqlite_text(value: date | datetime | None) -> str | None:
+    """A date, or a datetime as Django's SQLite backend stores it (UTC, no offset)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(" ")
+    return value.isoformat()
 
 
 def sqlite_adapter() -> Callable[[Any], Any]:

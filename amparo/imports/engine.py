@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amparo.core.audit import audit_record
-from amparo.core.bulk import sqlite_adapter
+from amparo.core.bulk import sqlite_text
 from amparo.core.export import safe_row
 
 from .layouts import CellError, Context, Layout, Merged, layout_get, local_zone
@@ -68,7 +68,10 @@ class _Stage:
             cursor.execute(f"CREATE TEMPORARY TABLE {self.table} ({cols})")
         self.pending: list[tuple[Any, ...]] = []
         self.count = 0
-        self._adapt = sqlite_adapter() if connection.vendor == "sqlite" else None
+        # SQLite stores dates and times as text: convert only the columns that hold them.
+        self._convert = [
+            i + 1 for i, c in enumerate(layout.columns) if c.sql_type in ("date", "datetime")
+        ]
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.pending.append(row)
@@ -87,13 +90,20 @@ class _Stage:
                     for row in rows:
                         out.write_row(row)
             else:
-                adapt = self._adapt
                 marks = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(
-                    f"INSERT INTO {self.table} VALUES ({marks})",
-                    [tuple(adapt(v) for v in row) for row in rows],  # type: ignore[misc]
+                    f"INSERT INTO {self.table} VALUES ({marks})", self._for_sqlite(rows)
                 )
         self.count += len(rows)
+
+    def _for_sqlite(self, rows: list[tuple[Any, ...]]) -> list[list[Any]]:
+        out = []
+        for row in rows:
+            values = list(row)
+            for i in self._convert:
+                values[i] = sqlite_text(values[i])
+            out.append(values)
+        return out
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
