@@ -425,6 +425,15 @@ def test_civil_registration_errors(caseworker, person) -> None:
     assert "kind" in _fields(_get(client, "/civil-registrations?kind=adoption"))
     record = _birth(client, person.pk)
     assert "status" in _fields(_step(client, record["id"], status="x" * 500))
+    wrong_way = _fields(_step(client, record["id"], status="registered", lang="en"))
+    assert wrong_way["status"] == (
+        "This entry cannot go from “Recorded at the consulate” to “registered”."
+    )
+    nul = {"kind": "birth", "person_id": str(person.pk), "site": "us-los-angeles\x00"}
+    assert _fields(_post(client, "/civil-registrations", {**nul, "event_country": "US"}))[
+        "site"
+    ] == ("Valor no válido.")
+    assert "reason" in _fields(_get(client, "/contacts?reason=a%00b"))
     assert "version" in _fields(_step(client, record["id"], status="sent", version=0))
     assert not CivilRegistration.objects.exclude(pk=record["id"]).exists()
 

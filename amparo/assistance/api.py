@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from amparo.core.apitypes import FIRST_DAY, LAST_DAY, Day, Moment
+from amparo.core.apitypes import FIRST_DAY, LAST_DAY, CleanInput, Day, Moment
 from amparo.core.errors import InvalidInput
 from amparo.core.models import User
 from amparo.core.pagination import COUNT_CAP, MAX_OFFSET, CappedLimitOffsetPagination
@@ -110,7 +110,7 @@ Outcome = Literal[
 ]
 
 
-class ContactQuery(Schema):
+class ContactQuery(CleanInput):
     start: Day | None = Field(None, alias="from")
     end: Day | None = Field(None, alias="to")
     reason: str = Field("", max_length=40)
@@ -127,12 +127,12 @@ class ContactQuery(Schema):
         )
 
 
-class Page(Schema):
+class Page(CleanInput):
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-class ContactIn(Schema):
+class ContactIn(CleanInput):
     channel: str = Field(..., max_length=20, examples=["call"])
     reason: str = Field(..., max_length=40, examples=["missing_person"])
     outcome: str = Field("", max_length=20, description="Required unless a case is followed up")
@@ -257,7 +257,7 @@ def contacts_summary(request: HttpRequest, filters: Query[ContactQuery]) -> dict
 # ---------------------------------------------------------------- mobile consulates and figures
 
 
-class MobileConsulateIn(Schema):
+class MobileConsulateIn(CleanInput):
     consulate: str = Field(..., max_length=60, examples=["us-los-angeles"])
     city: str = Field(..., max_length=120, examples=["Bakersfield"])
     region: str = Field("", max_length=120)
@@ -277,11 +277,11 @@ class MobileConsulateOut(Schema):
     closes_on: date | None
 
 
-class YearQuery(Schema):
+class YearQuery(CleanInput):
     year: int | None = Field(None, ge=FIRST_DAY.year, le=LAST_DAY.year)
 
 
-class FiguresQuery(Schema):
+class FiguresQuery(CleanInput):
     start: Day = Field(..., alias="from")
     end: Day = Field(..., alias="to")
 
@@ -387,7 +387,7 @@ class CivilRegistrationDetail(EntryDetail, CivilRegistrationOut):
     registry_reference: str
 
 
-class CivilRegistrationIn(Schema):
+class CivilRegistrationIn(CleanInput):
     kind: str = Field(..., max_length=20, examples=["birth"])
     person_id: uuid.UUID | None = None
     site: str = Field(..., max_length=60, examples=["us-los-angeles"])
@@ -398,14 +398,14 @@ class CivilRegistrationIn(Schema):
     recorded_on: Day | None = Field(None, description="Defaults to today")
 
 
-class CivilStepIn(Schema):
+class CivilStepIn(CleanInput):
     status: str = Field(..., max_length=20, examples=["sent"])
     reason: str = Field("", max_length=2000, description="Required to reject")
     registry_reference: str = Field("", max_length=60, description="Required to register")
     version: int | None = Field(None, ge=1, description="The version you read")
 
 
-class CivilQuery(Schema):
+class CivilQuery(CleanInput):
     kind: CivilKind | None = None
     status: CivilStatus | None = None
 
@@ -414,7 +414,7 @@ class TravelDocumentOut(EntryOut):
     requested_on: date
 
 
-class ParentIn(Schema):
+class ParentIn(CleanInput):
     name: str = Field(..., max_length=200)
     document: str = Field("", max_length=60)
     relation: Literal["mother", "father", "parent", "guardian"] = "parent"
@@ -428,28 +428,28 @@ class TravelDocumentDetail(EntryDetail, TravelDocumentOut):
     refusal_reason: str
 
 
-class TravelDocumentIn(Schema):
+class TravelDocumentIn(CleanInput):
     kind: str = Field(..., max_length=30, examples=["child_passport"])
     person_id: uuid.UUID | None = None
     site: str = Field(..., max_length=60, examples=["us-los-angeles"])
     requested_on: Day | None = Field(None, description="Defaults to today")
 
 
-class TravelCheckIn(Schema):
+class TravelCheckIn(CleanInput):
     consent_basis: str = Field(..., max_length=20, examples=["both_parents"])
     parents: list[ParentIn] = Field(default_factory=list, max_length=4)
     court_order: str = Field("", max_length=120)
     version: int | None = Field(None, ge=1, description="The version you read")
 
 
-class TravelDecisionIn(Schema):
+class TravelDecisionIn(CleanInput):
     issue: bool
     document_number: str = Field("", max_length=40, description="Required to issue")
     reason: str = Field("", max_length=2000, description="Required to refuse")
     version: int | None = Field(None, ge=1, description="The version you read")
 
 
-class TravelQuery(Schema):
+class TravelQuery(CleanInput):
     kind: TravelKind | None = None
     status: TravelStatus | None = None
 

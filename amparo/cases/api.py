@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from amparo.core.apitypes import Moment
+from amparo.core.apitypes import CleanInput, Moment
 from amparo.core.pagination import CappedLimitOffsetPagination
 from amparo.core.permissions import Perm, require
 
@@ -131,7 +131,7 @@ class ConsentOut(Schema):
     withdrawn_at: datetime | None
 
 
-class ServiceIn(Schema):
+class ServiceIn(CleanInput):
     person_id: uuid.UUID
     kind: str = Field(..., max_length=30)
     case_id: uuid.UUID | None = None

@@ -1,11 +1,11 @@
 """Input types shared by the API's schemas."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils import timezone
-from ninja import Field
-from pydantic import AfterValidator
+from ninja import Field, Schema
+from pydantic import AfterValidator, field_validator
 from pydantic_core import PydanticCustomError
 
 # Dates the API accepts: wide enough for any real record, narrow enough that no day range or
@@ -29,3 +29,15 @@ def _aware(value: datetime) -> datetime:
 
 Moment = Annotated[datetime, AfterValidator(_aware)]
 Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+
+
+class CleanInput(Schema):
+    """An input schema whose text fields refuse NUL characters: PostgreSQL cannot store them,
+    so they would otherwise fail at the database as a 500 (Django's forms refuse them too)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", "text with a NUL character")
+        return value
