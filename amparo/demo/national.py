@@ -108,6 +108,15 @@ def _demo_rows() -> dict[str, int]:
     }
 
 
+def refuse_if_loaded() -> None:
+    existing = {name: n for name, n in _demo_rows().items() if n}
+    if existing:
+        found = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in existing.items())
+        raise AlreadyLoaded(
+            f"National demo data is already loaded ({found}). Load it into a fresh database."
+        )
+
+
 def national_loaded() -> bool:
     return any(_demo_rows().values())
 
@@ -540,12 +549,7 @@ def generate_national(
 ) -> NationalSummary:
     """Load the national demo data; raises AlreadyLoaded if it is there already."""
     volumes = scaled_volumes(scale)
-    existing = {k: v for k, v in _demo_rows().items() if v}
-    if existing:
-        found = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in existing.items())
-        raise AlreadyLoaded(
-            f"National demo data is already loaded ({found}). Load it into a fresh database."
-        )
+    refuse_if_loaded()
     consulates = {
         s.code: s
         for s in Site.objects.filter(

@@ -46,6 +46,13 @@ class Command(BaseCommand):
         national = opts["national"]
         if national and not opts["scale"] > 0:
             raise CommandError("--scale must be positive.")
+        if national and not opts["if_empty"]:
+            from amparo.demo.national import AlreadyLoaded, refuse_if_loaded
+
+            try:
+                refuse_if_loaded()
+            except AlreadyLoaded as exc:
+                raise CommandError(str(exc)) from exc
         call_command("seed", stdout=self.stdout)
         users = create_demo_users()
         count = opts["people"] if opts["people"] is not None else (0 if national else 2000)
@@ -113,3 +120,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'people created':<24}{summary.people:>12,}")
         steps = ", ".join(f"{name} {s:.1f} s" for name, s in summary.seconds.items())
         self.stdout.write(f"in {time.monotonic() - started:.1f} s ({steps})")
+        self.stdout.write(
+            "The civil registry's steps are taken by registrador.renap (demo password)."
+        )
