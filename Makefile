@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 DEMO_PEOPLE ?= 2000
 
-.PHONY: install demo run test test-pg test-browser lint check-deploy bench-smoke clean
+.PHONY: install demo run serve test test-pg test-browser lint check-deploy bench-smoke clean
 
 $(BIN)/activate: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,14 @@ install: $(BIN)/activate node_modules/.package-lock.json
 demo: install
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py demo --people $(DEMO_PEOPLE) --if-empty
-	$(PY) manage.py runserver $(HOST)
+	$(MAKE) --no-print-directory serve
 
-run: install
+run: install serve
+
+# The web server and the background worker (imports, deadline sweeps) together; Ctrl-C stops both.
+serve:
+	$(PY) manage.py db_worker --no-startup-delay >var/worker.log 2>&1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 ## Second README command: the whole test suite (SQLite; browser tests when chromium is present).

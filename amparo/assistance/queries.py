@@ -131,6 +131,10 @@ def contact_page(
     people = (
         {p.pk: p for p in persons_visible_to(actor).filter(pk__in=person_ids)} if person_ids else {}
     )
+    if people:  # named people were read: the page's reading is audited, as lists of people are
+        audit_record(
+            actor=actor, action="contact.list", detail={"people": sorted(str(p) for p in people)}
+        )
     count, capped = capped_count(contacts)
     return ContactPage(rows=rows, people=people, count=count, capped=capped, offset=offset)
 

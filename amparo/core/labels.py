@@ -46,6 +46,22 @@ ACTION_LABELS: dict[str, Promise] = {
     "service.record": _("Service delivered"),
     "auth.second_factor": _("Second factor verified"),
     "demo.generate_people": _("Demo people generated"),
+    "contact.log": _("Support-line contact logged"),
+    "contact.list": _("Support-line contacts listed"),
+    "contact.export": _("Support-line contacts exported"),
+    "mobile_consulate.create": _("Mobile consulate scheduled"),
+    "civil_registration.record": _("Civil act recorded"),
+    "civil_registration.advance": _("Civil registry step taken"),
+    "civil_registration.view": _("Civil registry entry viewed"),
+    "travel_document.request": _("Travel document requested"),
+    "travel_document.check": _("Travel document checked"),
+    "travel_document.issue": _("Travel document issued"),
+    "travel_document.refuse": _("Travel document refused"),
+    "travel_document.view": _("Travel document viewed"),
+    "import.create": _("File uploaded for import"),
+    "import.run": _("File imported"),
+    "import.rejects_download": _("Rejected rows downloaded"),
+    "person.import": _("People imported"),
 }
 
 
