@@ -558,7 +558,7 @@ def generate_national(
     }
     if not consulates:
         raise RuntimeError("No consulates: run `manage.py seed` first.")
-    if not User.objects.filter(username__in=["operadora.minex", "consul.minex"]).count() == 2:
+    if User.objects.filter(username__in=["operadora.minex", "consul.minex"]).count() != 2:
         create_demo_users()
     ctx = Context(
         rng=random.Random(f"national-{seed}"),
