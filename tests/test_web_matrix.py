@@ -174,6 +174,11 @@ ROWS: dict[tuple[str, str], Row] = {
         {"decision": "refuse", "reason": "Documentos alterados", "version": 1},
         record=True,
     ),
+    ("GET", "imports:page"): Row(Perm.IMPORT_RUN, 200),
+    ("GET", "imports:layouts"): Row(None, 200),
+    ("GET", "imports:layout_template"): Row(None, 200),
+    ("GET", "imports:detail"): Row(Perm.IMPORT_RUN, 200, record=True),
+    ("GET", "imports:rejects"): Row(Perm.IMPORT_RUN, 200, record=True),
 }
 SECOND_FACTOR_ROLES = [
     r for r in Role if r in {Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN, Role.AUDITOR}
@@ -214,7 +219,18 @@ class World:
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
-def _world(make_user: Any, where: str, cases: bool = False, assistance: bool = False) -> World:
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # attachments and import files
+
+
+def _world(
+    make_user: Any,
+    where: str,
+    cases: bool = False,
+    assistance: bool = False,
+    imports: bool = False,
+) -> World:
     own = make_user(Role.CASEWORKER, "MINEX")
     other = make_user(Role.CASEWORKER, "SBS")
     holder = own if where == "own" else other
@@ -224,12 +240,39 @@ def _world(make_user: Any, where: str, cases: bool = False, assistance: bool = F
         world.case_args = _case_world(make_user, holder, world.target)
     if assistance:
         world.case_args = _assistance_world(holder, world.target)
+    if imports:
+        world.case_args = _imports_world(holder)
     return world
 
 
 def _needs(name: str) -> dict[str, bool]:
-    """What the world of a URL needs beyond people: cases, or register entries."""
-    return {"cases": name.startswith("cases:"), "assistance": name.startswith("assistance:")}
+    """What the world of a URL needs beyond people: cases, register entries or import jobs."""
+    app = name.split(":")[0]
+    return {"cases": app == "cases", "assistance": app == "assistance", "imports": app == "imports"}
+
+
+def _imports_world(holder: User) -> dict[str, dict[str, Any]]:
+    """An import job of the holder's institution, finished with a file of rejected rows."""
+    from django.core.files.base import ContentFile
+
+    from amparo.imports.models import ImportJob
+
+    job = ImportJob.objects.create(
+        kind="contacts",
+        institution=holder.institution,
+        created_by=holder,
+        file="imports/contactos.csv",
+        original_name="contactos.csv",
+        source="cc",
+        status=ImportJob.Status.DONE,
+    )
+    job.reject_file.save("rechazos.csv", ContentFile(b"line,error\r\n2,x\r\n"))
+    job_args = {"job_id": job.pk}
+    return {
+        "imports:detail": job_args,
+        "imports:rejects": job_args,
+        "imports:layout_template": {"kind": "contacts"},
+    }
 
 
 def _assistance_world(holder: User, person: Person) -> dict[str, dict[str, Any]]:
