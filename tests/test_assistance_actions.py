@@ -332,3 +332,11 @@ def test_refusal_needs_a_reason(caseworker, person):
         actor=caseworker, record_id=request.pk, issue=False, reason="Documentos alterados."
     )
     assert refused.status == TravelDocument.Status.REFUSED
+
+
+def test_a_service_is_recorded_at_the_institutions_own_sites_only(make_user):
+    sbs = make_user(Role.CASEWORKER, "SBS")
+    child = register(sbs, given="Juan", first="Pop")
+    with pytest.raises(InvalidInput) as exc:
+        service_record(actor=sbs, person_id=child.pk, kind="passport", site_code="us-los-angeles")
+    assert "site" in exc.value.errors

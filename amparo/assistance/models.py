@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from amparo.cases.models import Case
@@ -68,7 +69,7 @@ class SupportContact(Imported):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0)
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
@@ -93,9 +94,17 @@ class SupportContact(Imported):
             )
         ]
         indexes = [
-            models.Index(fields=["institution", "-received_at"], name="contact_inst_recv"),
-            models.Index(fields=["received_at", "reason"], name="contact_recv_reason"),
+            # Lists (newest first, read backwards) and the counts by reason, channel and
+            # outcome of a period, answered from the index alone.
+            models.Index(
+                fields=["institution", "received_at", "reason", "channel", "outcome"],
+                name="contact_inst_recv",
+            ),
             models.Index(fields=["recorded_by", "-received_at"], name="contact_operator_recv"),
+            # Most contacts are anonymous: only the others are indexed by person.
+            models.Index(
+                fields=["person"], name="contact_person", condition=Q(person__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

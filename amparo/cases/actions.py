@@ -686,9 +686,16 @@ def service_record(
     errors: dict[str, list[str]] = {}
     if kind not in ServiceKind.values:
         errors["kind"] = [_("Unknown service.")]
-    site = Site.objects.filter(code=Site.normal_code(site_code)).first() if site_code else None
+    # Services are counted per site: an institution records them at its own sites only.
+    site = (
+        Site.objects.filter(
+            code=Site.normal_code(site_code), institution_id=actor.institution_id
+        ).first()
+        if site_code
+        else None
+    )
     if site_code and site is None:
-        errors["site"] = [_("Unknown site “%(code)s”.") % {"code": site_code}]
+        errors["site"] = [_("Unknown site “%(code)s” of your institution.") % {"code": site_code}]
     when = delivered_at or timezone.now()
     if when > timezone.now():
         errors["delivered_at"] = [_("A service cannot be delivered in the future.")]

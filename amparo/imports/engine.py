@@ -16,7 +16,6 @@ per reference is kept to find repeats within the file.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 from collections.abc import Callable
@@ -82,15 +81,20 @@ class _Stage:
         if not self.pending:
             return
         rows, self.pending = self.pending, []
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(
+        if connection.vendor == "postgresql":
+            # One COPY statement, committed on its own: the rows are safe in the staging table.
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(
                     f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN"
-                ) as out:
-                    for row in rows:
-                        out.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
+                ) as out,
+            ):
+                for row in rows:
+                    out.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(self.columns))
+            # One transaction per batch: without it SQLite commits every row.
+            with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO {self.table} VALUES ({marks})", self._for_sqlite(rows)
                 )
@@ -128,11 +132,6 @@ class _Rejects:
             self.kept.append({"line": row.line, "column": column, "message": message})
 
 
-def _fingerprint(values: list[str]) -> int:
-    digest = hashlib.blake2b("\x1f".join(values).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big")
-
-
 def _check_rows(
     job: ImportJob,
     layout: Layout,
@@ -146,7 +145,8 @@ def _check_rows(
     positions = [
         source.header.index(c.name) if c.name in source.header else -1 for c in layout.columns
     ]
-    parsers = [(c.name, c.parse, pos) for c, pos in zip(layout.columns, positions, strict=True)]
+    parsers = [(c.parse, pos) for c, pos in zip(layout.columns, positions, strict=True)]
+    names = [c.name for c in layout.columns]
     key_pos = source.header.index(KEY)
     seen: dict[int, tuple[int, int]] = {}  # hash(ref) -> (line, fingerprint of the row)
     rows = repeats = 0
@@ -158,27 +158,21 @@ def _check_rows(
             rejects.add(raw, raw.problem_column, raw.problem)
             continue
         values: list[Any] = [raw.line]
-        parsed: dict[str, Any] = {}
-        bad = False
-        for name, parse, pos in parsers:
-            cell = raw.cells[pos] if pos >= 0 else ""
-            try:
-                value = parse(cell, ctx)
-            except CellError as exc:
-                rejects.add(raw, name, str(exc))
-                bad = True
-                break
-            values.append(value)
-            parsed[name] = value
-        if bad:
+        cells = raw.cells
+        try:
+            for parse, pos in parsers:
+                values.append(parse(cells[pos] if pos >= 0 else "", ctx))
+        except CellError as exc:
+            rejects.add(raw, names[len(values) - 1], str(exc))  # the column that failed
             continue
         if layout.row_check is not None:
-            problems = layout.row_check(parsed)
+            problems = layout.row_check(dict(zip(names, values[1:], strict=True)))
             if problems:
                 rejects.add(raw, problems[0][0], problems[0][1])
                 continue
-        ref_hash = hash(raw.cells[key_pos].strip())
-        fingerprint = _fingerprint(raw.cells)
+        # Python's hash: fast, and stable within the one process that reads the file.
+        ref_hash = hash(cells[key_pos].strip())
+        fingerprint = hash(tuple(cells))
         earlier = seen.get(ref_hash)
         if earlier is not None:
             if earlier[1] == fingerprint:
