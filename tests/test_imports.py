@@ -353,3 +353,11 @@ def test_command_line_import(supervisor, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import", "contacts", str(bad), source="cc", user=supervisor.username)
     assert "received_at" in capsys.readouterr().out
+
+
+def test_large_imports_refresh_the_planner_statistics(supervisor, monkeypatch):
+    from amparo.imports import engine
+
+    monkeypatch.setattr(engine, "ANALYZE_AFTER", 2)
+    job = run(supervisor, "contacts", csv_bytes(CONTACT_HEADER, CONTACTS))
+    assert job.status == ImportJob.Status.DONE and job.rows_inserted == 3

@@ -151,6 +151,7 @@ CONTACTS = register(
         ),
         prepare=_prepare_contacts,
         merge=_merge_contacts,
+        tables=(SupportContact._meta.db_table,),
     )
 )
 
@@ -400,6 +401,7 @@ SERVICES = register(
         merge=lambda ctx, table: _merge_python(
             ctx, table, SERVICES, ServiceDelivery, _build_services
         ),
+        tables=(ServiceDelivery._meta.db_table, "people_person", "people_personsearchtoken"),
         row_check=_person_check,
     )
 )
@@ -518,6 +520,7 @@ CIVIL_REGISTRATIONS = register(
         merge=lambda ctx, table: _merge_python(
             ctx, table, CIVIL_REGISTRATIONS, CivilRegistration, _build_civil
         ),
+        tables=(CivilRegistration._meta.db_table, "people_person"),
         row_check=_check_civil,
     )
 )
@@ -640,6 +643,7 @@ TRAVEL_DOCUMENTS = register(
         merge=lambda ctx, table: _merge_python(
             ctx, table, TRAVEL_DOCUMENTS, TravelDocument, _build_travel
         ),
+        tables=(TravelDocument._meta.db_table, "people_person"),
         row_check=_check_travel,
     )
 )

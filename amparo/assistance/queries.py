@@ -7,6 +7,7 @@ with a year of contacts (about a million rows) in the database.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,6 +26,7 @@ from amparo.people.queries import persons_visible_to
 from .models import CivilRegistration, SupportContact, TravelDocument
 
 PAGE_SIZE = 50
+COUNTED = ("reason", "channel", "outcome")
 COUNT_CAP = 10_000
 CONSULAR_SITES = (Site.Kind.CONSULATE, Site.Kind.MOBILE_CONSULATE)
 
@@ -141,14 +143,18 @@ def contact_page(
 
 def contact_counts(actor: User, filters: ContactFilter) -> dict[str, list[tuple[str, int]]]:
     """Contacts of the period by reason, channel and outcome (figures, no one named)."""
-    contacts = contacts_filtered(actor, filters).order_by()
-    return {
-        name: [
-            (row[name], row["n"])
-            for row in contacts.values(name).annotate(n=Count("id")).order_by("-n")
-        ]
-        for name in ("reason", "channel", "outcome")
-    }
+    # One scan of the covering index, grouped by all three; the three tables are sums of it.
+    rows = (
+        contacts_filtered(actor, filters)
+        .order_by()
+        .values_list("reason", "channel", "outcome")
+        .annotate(n=Count("*"))
+    )
+    totals: dict[str, Counter[str]] = {name: Counter() for name in COUNTED}
+    for reason, channel, outcome, n in rows:
+        for name, value in zip(COUNTED, (reason, channel, outcome), strict=True):
+            totals[name][value] += n
+    return {name: totals[name].most_common() for name in COUNTED}
 
 
 @dataclass(frozen=True)

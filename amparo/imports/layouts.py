@@ -69,6 +69,8 @@ class Layout:
     # Checks across the cells of one parsed row: [(column, message)].
     row_check: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
     description: str | Promise = ""
+    # The tables a large import grows: their planner statistics are refreshed after it.
+    tables: tuple[str, ...] = ()
 
     @property
     def required(self) -> set[str]:
