@@ -100,3 +100,10 @@ def test_layouts_are_published_with_example_files(make_user):
     example = client.get(reverse("imports:layout_template", args=["contacts"]))
     assert example.content.decode("utf-8-sig").startswith(CONTACT_HEADER)
     assert client.get(reverse("imports:layout_template", args=["nothing"])).status_code == 404
+
+
+def test_navigation_shows_imports_to_supervisors_only(make_user):
+    link = f'href="{reverse("imports:page")}"'
+    home = reverse("home")
+    assert link in client_for(make_user(Role.SUPERVISOR, "MINEX")).get(home).content.decode()
+    assert link not in client_for(make_user(Role.CASEWORKER, "MINEX")).get(home).content.decode()
