@@ -382,7 +382,12 @@ def civil_registration_advance(
             raise InvalidInput.field(
                 "status",
                 _("This entry cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": record.get_status_display(), "to": status},
+                % {
+                    "from": record.get_status_display(),
+                    "to": CivilRegistration.Status(status).label
+                    if status in CivilRegistration.Status.values
+                    else status,
+                },
             )
         if (who == "registry") != is_registry or (
             who == "owner" and record.institution_id != actor.institution_id

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from amparo.cases.models import ServiceDelivery
 from amparo.core.models import Country, Site
@@ -44,7 +44,7 @@ from .models import CivilRegistration, ContactReason, SupportContact, TravelDocu
 REF = Column(
     "ref",
     required_text(80),
-    help=_l("Reference of the row in its source system."),
+    help=gettext_lazy("Reference of the row in its source system."),
     example="MX-2018-000123",
 )
 
@@ -101,41 +101,43 @@ def _channel(value: str, ctx: Context) -> str | None:
 CONTACTS = register(
     Layout(
         kind="contacts",
-        title=_l("Support-line contacts"),
-        description=_l("One row per call, message, web form or visit to the support line."),
+        title=gettext_lazy("Support-line contacts"),
+        description=gettext_lazy(
+            "One row per call, message, web form or visit to the support line."
+        ),
         columns=(
             REF,
             Column(
                 "received_at",
                 not_empty(not_future(a_datetime)),
                 sql_type="datetime",
-                help=_l("Date and time (local time unless an offset is given)."),
+                help=gettext_lazy("Date and time (local time unless an offset is given)."),
                 example="2018-03-14 09:25",
             ),
             Column(
                 "channel",
                 not_empty(_channel),
-                help=_l("call, message, web_form or walk_in."),
+                help=gettext_lazy("call, message, web_form or walk_in."),
                 example="call",
             ),
             Column(
                 "caller_country",
                 code("countries", normalise=_upper),
                 required=False,
-                help=_l("ISO 3166 code of the caller's country."),
+                help=gettext_lazy("ISO 3166 code of the caller's country."),
                 example="US",
             ),
             Column("caller_city", text(120), required=False, example="Houston"),
             Column(
                 "reason",
                 not_empty(code("reasons", normalise=_lower)),
-                help=_l("Code of the contact reason (see the list)."),
+                help=gettext_lazy("Code of the contact reason (see the list)."),
                 example="detention",
             ),
             Column(
                 "outcome",
                 not_empty(choice(SupportContact.Outcome.values)),
-                help=_l(
+                help=gettext_lazy(
                     "information, referred, case_opened, case_updated, missing_report or dropped."
                 ),
                 example="information",
@@ -244,14 +246,16 @@ def _merge_events(ctx: Context, table: str) -> Merged:
 MOBILE_CONSULATES = register(
     Layout(
         kind="mobile_consulates",
-        title=_l("Mobile consulates"),
-        description=_l("One row per mobile consulate: which consulate ran it, where and when."),
+        title=gettext_lazy("Mobile consulates"),
+        description=gettext_lazy(
+            "One row per mobile consulate: which consulate ran it, where and when."
+        ),
         columns=(
             REF,
             Column(
                 "consulate",
                 not_empty(code("consulates", normalise=Site.normal_code)),
-                help=_l("Code of the consulate that runs it."),
+                help=gettext_lazy("Code of the consulate that runs it."),
                 example="us-los-angeles",
             ),
             Column("city", required_text(120), example="Bakersfield"),
@@ -277,7 +281,7 @@ PERSON_COLUMNS = (
         "sex",
         choice(Sex.values + ["f", "m", "x", "u"]),
         required=False,
-        help=_l("F, M, X or U."),
+        help=gettext_lazy("F, M, X or U."),
         example="F",
     ),
     Column("birth_date", not_future(a_date), required=False, sql_type="date", example="1990-07-21"),
@@ -285,7 +289,7 @@ PERSON_COLUMNS = (
         "document_type",
         choice(DocumentType.values),
         required=False,
-        help=_l("dpi, passport, birth_certificate, consular_id, ..."),
+        help=gettext_lazy("dpi, passport, birth_certificate, consular_id, ..."),
         example="passport",
     ),
     Column("document_number", text(40), required=False, example="A1234567"),
@@ -366,8 +370,10 @@ def _build_services(ctx: Context, batch: list[dict[str, Any]]) -> list[ServiceDe
 SERVICES = register(
     Layout(
         kind="consular_services",
-        title=_l("Consular services"),
-        description=_l("One row per service given to a person at a consulate or mobile consulate."),
+        title=gettext_lazy("Consular services"),
+        description=gettext_lazy(
+            "One row per service given to a person at a consulate or mobile consulate."
+        ),
         columns=(
             REF,
             Column(
@@ -379,7 +385,7 @@ SERVICES = register(
             Column(
                 "site",
                 not_empty(_site),
-                help=_l(
+                help=gettext_lazy(
                     "Consulate code, or the reference of a mobile consulate imported from the same "
                     "source."
                 ),
@@ -388,7 +394,7 @@ SERVICES = register(
             Column(
                 "kind",
                 not_empty(choice(CONSULAR_SERVICE_KINDS)),
-                help=_l(
+                help=gettext_lazy(
                     "passport, consular_id, birth_registration, civil_registry, "
                     "certification, legal_aid, lawyer or information."
                 ),
@@ -486,14 +492,14 @@ def _build_civil(ctx: Context, batch: list[dict[str, Any]]) -> list[CivilRegistr
 CIVIL_REGISTRATIONS = register(
     Layout(
         kind="civil_registrations",
-        title=_l("Civil registry notifications"),
-        description=_l("One row per birth, marriage or death of a national abroad."),
+        title=gettext_lazy("Civil registry notifications"),
+        description=gettext_lazy("One row per birth, marriage or death of a national abroad."),
         columns=(
             REF,
             Column(
                 "kind",
                 not_empty(choice(CivilRegistration.Kind.values)),
-                help=_l("birth, marriage or death."),
+                help=gettext_lazy("birth, marriage or death."),
                 example="birth",
             ),
             Column(
@@ -600,8 +606,8 @@ def _build_travel(ctx: Context, batch: list[dict[str, Any]]) -> list[TravelDocum
 TRAVEL_DOCUMENTS = register(
     Layout(
         kind="travel_documents",
-        title=_l("Travel documents"),
-        description=_l(
+        title=gettext_lazy("Travel documents"),
+        description=gettext_lazy(
             "One row per request for a child's passport, special pass or travel authorisation."
         ),
         columns=(
@@ -609,7 +615,7 @@ TRAVEL_DOCUMENTS = register(
             Column(
                 "kind",
                 not_empty(choice(TravelDocument.Kind.values)),
-                help=_l("child_passport, special_pass or travel_authorisation."),
+                help=gettext_lazy("child_passport, special_pass or travel_authorisation."),
                 example="child_passport",
             ),
             Column(
@@ -623,7 +629,7 @@ TRAVEL_DOCUMENTS = register(
                 "consent_basis",
                 choice(TravelDocument.ConsentBasis.values),
                 required=False,
-                help=_l("adult, both_parents or court_order."),
+                help=gettext_lazy("adult, both_parents or court_order."),
                 example="both_parents",
             ),
             Column("parent1_name", text(200), required=False, example="Rosa Coc"),
@@ -634,7 +640,7 @@ TRAVEL_DOCUMENTS = register(
                 text(40),
                 required=False,
                 example="P0123456",
-                help=_l("Number of the document issued."),
+                help=gettext_lazy("Number of the document issued."),
             ),
             Column("refusal_reason", text(500), required=False),
             *PERSON_COLUMNS,

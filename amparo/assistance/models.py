@@ -11,6 +11,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.cases.models import Case
 from amparo.core.models import Bilingual, Country, Institution, Site, User
@@ -149,7 +150,7 @@ class CivilRegistration(Tracked):
         SENT = "sent", _("Sent to the civil registry")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged by the registry")
         REJECTED = "rejected", _("Rejected by the registry")
-        REGISTERED = "registered", _("Registered")
+        REGISTERED = "registered", pgettext_lazy("civil registry status", "Registered")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # For a marriage, the other spouse.

@@ -40,6 +40,7 @@ from amparo.people.queries import person_search, persons_visible_to
 
 from . import actions, queries
 from .forms import (
+    PARENT_RELATIONS,
     CivilRegistrationForm,
     CivilStepForm,
     ContactFilterForm,
@@ -811,6 +812,10 @@ def _travel_page(
         "status_label": _status_label(record),
         "visible": _visible_people(request.user, {record.person_id}),
         "age": actions.age_on(record.person, record.requested_on),
+        "parents": [
+            {**p, "relation": dict(PARENT_RELATIONS).get(p.get("relation"), "")}
+            for p in record.parents
+        ],
         "adult_age": actions.ADULT_AGE,
         "history": _history(record),
         "conflict": conflict,
