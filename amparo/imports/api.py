@@ -10,13 +10,13 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from amparo.core.audit import audit_record
 from amparo.core.errors import NotFound
 from amparo.core.permissions import Perm, require
 
 from .actions import import_create, import_enqueue
 from .layouts import LAYOUTS
 from .models import ImportJob
+from .views import rejects_response
 
 router = Router(tags=["imports"])
 RECENT = 50
@@ -146,10 +146,4 @@ def import_rejects(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
     job = _job(request, job_id)
     if not job.reject_file:
         raise NotFound
-    audit_record(actor=request.user, action="import.rejects_download", obj=job)
-    return FileResponse(
-        job.reject_file.open("rb"),
-        as_attachment=True,
-        filename=f"{job.kind}-rechazos-{job.pk.hex[:8]}.csv",
-        content_type="text/csv; charset=utf-8",
-    )
+    return rejects_response(request, job)

@@ -85,6 +85,11 @@ def import_rejects(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
     job = _job(request, job_id)
     if not job.reject_file:
         raise Http404
+    return rejects_response(request, job)
+
+
+def rejects_response(request: HttpRequest, job: ImportJob) -> FileResponse:
+    """The reject file as a download; downloading it is audited (it holds people's data)."""
     audit_record(actor=request.user, action="import.rejects_download", obj=job)
     return FileResponse(
         job.reject_file.open("rb"),
