@@ -427,7 +427,7 @@ def test_civil_registration_errors(caseworker, person) -> None:
     assert "status" in _fields(_step(client, record["id"], status="x" * 500))
     wrong_way = _fields(_step(client, record["id"], status="registered", lang="en"))
     assert wrong_way["status"] == (
-        "This entry cannot go from “Recorded at the consulate” to “registered”."
+        "This entry cannot go from “Recorded at the consulate” to “Registered”."
     )
     nul = {"kind": "birth", "person_id": str(person.pk), "site": "us-los-angeles\x00"}
     assert _fields(_post(client, "/civil-registrations", {**nul, "event_country": "US"}))[
