@@ -432,7 +432,7 @@ def test_civil_registration_errors(caseworker, person) -> None:
     nul = {"kind": "birth", "person_id": str(person.pk), "site": "us-los-angeles\x00"}
     assert _fields(_post(client, "/civil-registrations", {**nul, "event_country": "US"}))[
         "site"
-    ] == ("Valor no válido.")
+    ] == ("El texto contiene un carácter no permitido (NUL).")
     assert "reason" in _fields(_get(client, "/contacts?reason=a%00b"))
     assert "version" in _fields(_step(client, record["id"], status="sent", version=0))
     assert not CivilRegistration.objects.exclude(pk=record["id"]).exists()

@@ -107,3 +107,13 @@ def test_navigation_shows_imports_to_supervisors_only(make_user):
     home = reverse("home")
     assert link in client_for(make_user(Role.SUPERVISOR, "MINEX")).get(home).content.decode()
     assert link not in client_for(make_user(Role.CASEWORKER, "MINEX")).get(home).content.decode()
+
+
+def test_a_file_larger_than_the_request_limit_uploads(make_user, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000  # the file alone is larger than this
+    client = client_for(make_user(Role.SUPERVISOR, "MINEX"))
+    lines = [f"R{n},2018-03-14 09:25,call,US,Houston,detention,information,1," for n in range(200)]
+    response = upload(client, csv_bytes(CONTACT_HEADER, lines))
+    assert response.status_code == 302 and ImportJob.objects.count() == 1
+    bad = upload(client, csv_bytes(CONTACT_HEADER, lines), sheet="a\x00b")
+    assert bad.status_code == 400 and ImportJob.objects.count() == 1

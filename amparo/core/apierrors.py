@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -97,6 +98,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(request, {"detail": _("The request is too large.")}, status=413)
+
+    # A large multipart body sent to an endpoint that takes JSON: its fields were already read
+    # as a form (NulCharacterMiddleware), so the raw body is gone; it was too large anyway.
+    @api.exception_handler(RawPostDataException)
+    def on_body_gone(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
         return api.create_response(request, {"detail": _("The request is too large.")}, status=413)
 
     @api.exception_handler(HttpError)

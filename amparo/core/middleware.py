@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
@@ -137,3 +139,83 @@ class PrivateResponsesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuse input holding the NUL character: no text in Amparo contains it, and PostgreSQL
+    cannot store it (it would be a server error). Files are not inspected, only fields."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        from .apierrors import error_body
+
+        message = _("The text contains a character that is not allowed (NUL).")
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body({field: [message]}), status=422)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+    @staticmethod
+    def _field_with_nul(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "path"
+        found = _nul_in_pairs(request.GET.lists())
+        if found is not None or request.method not in ("POST", "PUT", "PATCH"):
+            return found
+        content_type = request.content_type or ""
+        if content_type not in (
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            return None
+        try:
+            body = request.body  # kept: the view reads it again
+        except RequestDataTooBig:
+            if content_type == "multipart/form-data":
+                # A file upload: only its fields are checked; the files may hold any byte.
+                return _nul_in_pairs(request.POST.lists())
+            return None  # answered by the view's own size check (413)
+        if content_type == "multipart/form-data":
+            return _nul_in_pairs(request.POST.lists())
+        if b"\x00" not in body and b"\\u0000" not in body and b"%00" not in body:
+            return None
+        if content_type == "application/x-www-form-urlencoded":
+            return _nul_in_pairs(request.POST.lists())
+        try:
+            return _nul_in_json(json.loads(body)) or "body"
+        except ValueError:
+            return None  # not JSON: the view says so
+
+
+def _nul_in_pairs(pairs: Iterable[tuple[str, list[str]]]) -> str | None:
+    for name, values in pairs:
+        if "\x00" in name or any("\x00" in v for v in values):
+            return name.replace("\x00", "")
+    return None
+
+
+def _nul_in_json(value: object, name: str = "") -> str | None:
+    """The name of the first field whose text holds a NUL (nested names joined by dots)."""
+    if isinstance(value, str):
+        return (name or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        items: Iterable[tuple[str, object]] = ((str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        items = ((str(i), v) for i, v in enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        if "\x00" in key:
+            return key.replace("\x00", "")
+        found = _nul_in_json(item, f"{name}.{key}" if name else key)
+        if found is not None:
+            return found
+    return None
