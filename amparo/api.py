@@ -12,7 +12,9 @@ from amparo.core.api import router as core_router
 from amparo.core.apierrors import install_error_handlers
 from amparo.core.tokens import TokenAuth
 from amparo.imports.api import router as imports_router
+from amparo.matching.api import router as matching_router
 from amparo.people.api import router as people_router
+from amparo.tracing.api import router as tracing_router
 
 
 class VerifiedSessionAuth(SessionAuth):
@@ -38,3 +40,5 @@ api.add_router("/", people_router)
 api.add_router("/", cases_router)
 api.add_router("/", assistance_router)
 api.add_router("/", imports_router)
+api.add_router("/", matching_router)
+api.add_router("/", tracing_router)

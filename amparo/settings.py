@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "amparo.imports",
     "amparo.cases",
     "amparo.assistance",
+    "amparo.matching",
+    "amparo.tracing",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,8 @@ urlpatterns = [
     path("cases/", include("amparo.cases.urls")),
     path("assistance/", include("amparo.assistance.urls")),
     path("imports/", include("amparo.imports.urls")),
+    path("matching/", include("amparo.matching.urls")),
+    path("tracing/", include("amparo.tracing.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,5 @@
+"""REST endpoints of the matching app."""
+
+from ninja import Router
+
+router = Router(tags=["matching"])
