@@ -142,10 +142,16 @@ def _schema_operations() -> set[tuple[str, str]]:
 def test_every_operation_is_covered() -> None:
     from .test_cases_api import CASE_OPERATIONS
     from .test_imports_api import IMPORT_OPERATIONS
+    from .test_person_merge import MERGE_OPERATIONS
 
-    assert _schema_operations() == set(OPERATIONS) | set(CASE_OPERATIONS) | set(
-        ASSISTANCE_OPERATIONS
-    ) | set(IMPORT_OPERATIONS)
+    assert (
+        _schema_operations()
+        == set(OPERATIONS)
+        | set(CASE_OPERATIONS)
+        | set(ASSISTANCE_OPERATIONS)
+        | set(IMPORT_OPERATIONS)
+        | MERGE_OPERATIONS
+    )
 
 
 def _call(client: Client, method: str, path: str, op: Op) -> int:

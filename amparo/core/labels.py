@@ -62,6 +62,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "import.run": _("File imported"),
     "import.rejects_download": _("Rejected rows downloaded"),
     "person.import": _("People imported"),
+    "person.merge": _("Records merged as one person"),
+    "person.unmerge": _("Merge undone"),
 }
 
 

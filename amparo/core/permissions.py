@@ -13,6 +13,7 @@ class Perm(StrEnum):
     PERSON_READ = "person.read"
     PERSON_WRITE = "person.write"
     PERSON_VOID = "person.void"
+    PERSON_MERGE = "person.merge"
     AUDIT_READ = "audit.read"
     AUDIT_READ_ALL = "audit.read_all"
     USER_MANAGE = "user.manage"
@@ -47,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _CASEWORK
         | {
             Perm.PERSON_VOID,
+            Perm.PERSON_MERGE,
             Perm.STATS_READ,
             Perm.CASE_APPROVE,
             Perm.CONSENT_OVERRIDE,

@@ -29,6 +29,7 @@ from .models import (
     IdentityDocument,
     Involvement,
     Person,
+    PersonMerge,
     PersonName,
     PersonSearchToken,
     Relation,
@@ -592,3 +593,132 @@ def household_create(
                 actor=actor, action="household.member_add", obj=household, person_id=person.pk
             )
     return household
+
+
+def person_merge(
+    *,
+    actor: User,
+    survivor_id: uuid.UUID,
+    absorbed_id: uuid.UUID,
+    reason: str,
+    evidence: dict[str, Any] | None = None,
+) -> PersonMerge:
+    """Record that two records are one person: a person decides, never the matching engine.
+
+    The absorbed record points to the survivor; links to it keep working (person_get follows
+    merges), its records (cases, contacts, services) stay where they are and show on the
+    survivor's timeline; the survivor is found by the absorbed record's names and documents
+    and held by whoever held the absorbed record. `person_unmerge` restores both.
+    """
+    require(actor, Perm.PERSON_MERGE)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput.field("reason", _("Say why these records are the same person."))
+    if survivor_id == absorbed_id:
+        raise InvalidInput.field("absorbed", _("Choose two different records."))
+    with transaction.atomic():
+        found = {
+            p.pk: p
+            for p in persons_visible_to(actor)
+            .select_for_update()
+            .filter(pk__in=[survivor_id, absorbed_id])
+        }
+        survivor, absorbed = found.get(survivor_id), found.get(absorbed_id)
+        if survivor is None:
+            raise InvalidInput.field("survivor", _("No such person in your records."))
+        if absorbed is None:
+            raise InvalidInput.field("absorbed", _("No such person in your records."))
+        have = set(
+            PersonSearchToken.objects.filter(person=survivor).values_list("token", flat=True)
+        )
+        tokens = sorted(
+            set(PersonSearchToken.objects.filter(person=absorbed).values_list("token", flat=True))
+            - have
+        )
+        PersonSearchToken.objects.bulk_create(
+            PersonSearchToken(person=survivor, token=t) for t in tokens
+        )
+        held = set(
+            Involvement.objects.filter(person=survivor, ended_at__isnull=True).values_list(
+                "institution_id", "team_id"
+            )
+        )
+        added = [
+            Involvement.objects.create(
+                person=survivor,
+                institution_id=institution_id,
+                team_id=team_id,
+                source=Involvement.Source.LINKED,
+                created_by=actor,
+            ).pk
+            for institution_id, team_id in Involvement.objects.filter(
+                person=absorbed, ended_at__isnull=True
+            )
+            .values_list("institution_id", "team_id")
+            .distinct()
+            if (institution_id, team_id) not in held
+        ]
+        merge = PersonMerge.objects.create(
+            survivor=survivor,
+            absorbed=absorbed,
+            reason=reason[:2000],
+            evidence=evidence or {},
+            merged_by=actor,
+            merged_at=timezone.now(),
+            added_tokens=tokens,
+            added_involvements=added,
+            survivor_was_protected=survivor.protected,
+        )
+        absorbed.merged_into = survivor
+        absorbed.version += 1
+        absorbed.save(update_fields=["merged_into", "version", "updated_at"])
+        if absorbed.protected and not survivor.protected:
+            survivor.protected = True  # one of the two needed protection: the person does
+        survivor.version += 1
+        survivor.save(update_fields=["protected", "version", "updated_at"])
+        detail = {"survivor": str(survivor.pk), "absorbed": str(absorbed.pk), **(evidence or {})}
+        for pid in (survivor.pk, absorbed.pk):
+            audit_record(
+                actor=actor,
+                action="person.merge",
+                obj=merge,
+                person_id=pid,
+                reason=reason,
+                detail=detail,
+            )
+    return merge
+
+
+def person_unmerge(*, actor: User, merge_id: int, reason: str) -> PersonMerge:
+    """Undo a merge: both records stand alone again, exactly as before it."""
+    require(actor, Perm.PERSON_MERGE)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput.field("reason", _("Say why the merge is undone."))
+    with transaction.atomic():
+        merge = (
+            PersonMerge.objects.select_for_update()
+            .filter(pk=merge_id, undone_at__isnull=True)
+            .filter(survivor__in=persons_visible_to(actor))
+            .first()
+        )
+        if merge is None:
+            raise NotFound
+        survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
+        absorbed = Person.objects.select_for_update().get(pk=merge.absorbed_id)
+        PersonSearchToken.objects.filter(person=survivor, token__in=merge.added_tokens).delete()
+        Involvement.objects.filter(pk__in=merge.added_involvements).delete()
+        absorbed.merged_into = None
+        absorbed.version += 1
+        absorbed.save(update_fields=["merged_into", "version", "updated_at"])
+        survivor.protected = merge.survivor_was_protected
+        _refresh_protection(survivor)
+        survivor.version += 1
+        survivor.save(update_fields=["protected", "version", "updated_at"])
+        merge.undone_by, merge.undone_at, merge.undo_reason = actor, timezone.now(), reason[:2000]
+        merge.save(update_fields=["undone_by", "undone_at", "undo_reason"])
+        for pid in (survivor.pk, absorbed.pk):
+            audit_record(
+                actor=actor, action="person.unmerge", obj=merge, person_id=pid, reason=reason
+            )
+    return merge

@@ -263,3 +263,43 @@ def persons_relation_add(request: HttpRequest, person_id: uuid.UUID, payload: Re
         kind=payload.kind,
     )
     return Status(201, {"to_person": relation.to_person_id, "kind": relation.kind})
+
+
+class MergeIn(Schema):
+    absorbed_id: uuid.UUID
+    reason: str = Field(..., min_length=1, max_length=2000)
+    evidence: dict[str, str | float | int] = Field(default_factory=dict)
+
+
+class MergeOut(Schema):
+    id: int
+    survivor_id: uuid.UUID
+    absorbed_id: uuid.UUID
+    reason: str
+    merged_at: datetime
+    undone_at: datetime | None
+
+
+class UndoIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+@router.post(
+    "/persons/{person_id}/merge",
+    response=MergeOut,
+    summary="Merge another record of the same person into this one",
+)
+def persons_merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) -> object:
+    """A person decides: the other record points to this one from now on; undo restores both."""
+    return actions.person_merge(
+        actor=request.user,
+        survivor_id=person_id,
+        absorbed_id=payload.absorbed_id,
+        reason=payload.reason,
+        evidence=payload.evidence,
+    )
+
+
+@router.post("/person-merges/{merge_id}/undo", response=MergeOut, summary="Undo a merge")
+def person_merges_undo(request: HttpRequest, merge_id: int, payload: UndoIn) -> object:
+    return actions.person_unmerge(actor=request.user, merge_id=merge_id, reason=payload.reason)

@@ -334,3 +334,38 @@ class PersonSearchToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class PersonMerge(models.Model):
+    """Two records found to be one person. Nothing is moved or deleted: the absorbed record
+    points to the survivor (`Person.merged_into`), and what the merge added for the survivor
+    (search tokens, the absorbed record's holders) is listed here, so undoing the merge
+    restores both records exactly."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    absorbed = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    # Where the decision came from, e.g. {"model": "dedupe_v1", "match_probability": 0.98}.
+    evidence = models.JSONField(default=dict, blank=True)
+    merged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    added_tokens = models.JSONField(default=list)
+    added_involvements = models.JSONField(default=list)
+    survivor_was_protected = models.BooleanField()
+    undone_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["absorbed"],
+                condition=models.Q(undone_at__isnull=True),
+                name="one_active_merge_per_absorbed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_id} → {self.survivor_id}"

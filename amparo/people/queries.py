@@ -234,6 +234,11 @@ class TimelineEvent:
     detail: dict[str, object]
 
 
+def person_ids_of(person: Person) -> list[uuid.UUID]:
+    """The person's record and the records merged into it: where their history is kept."""
+    return [person.pk, *Person.objects.filter(merged_into=person).values_list("pk", flat=True)]
+
+
 def person_timeline(*, actor: User, person: Person) -> list[TimelineEvent]:
     """What happened to the person that the actor's institution may know about.
 
@@ -241,7 +246,9 @@ def person_timeline(*, actor: User, person: Person) -> list[TimelineEvent]:
     referrals, services) add their events through the same function.
     """
     entries = (
-        AuditEntry.objects.filter(person_id=person.pk, institution_id=actor.institution_id)
+        AuditEntry.objects.filter(
+            person_id__in=person_ids_of(person), institution_id=actor.institution_id
+        )
         .exclude(action__in=["person.view", "person.edit_form"])
         .order_by("-at")[:200]
     )
