@@ -28,6 +28,11 @@ class Perm(StrEnum):
     ASSISTANCE_READ = "assistance.read"
     ASSISTANCE_WRITE = "assistance.write"
     IMPORT_RUN = "import.run"
+    # Missing migrants, unidentified remains and family tracing; identification of remains
+    # (forensic staff: caseworkers and supervisors of the forensic institute, INACIF).
+    TRACING_READ = "tracing.read"
+    TRACING_WRITE = "tracing.write"
+    TRACING_IDENTIFY = "tracing.identify"
 
 
 _EVERYONE = {Perm.REFERENCE_READ}
@@ -38,11 +43,13 @@ _CASEWORK = {
     Perm.CASE_WRITE,
     Perm.ASSISTANCE_READ,
     Perm.ASSISTANCE_WRITE,
+    Perm.TRACING_READ,
+    Perm.TRACING_WRITE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.OPERATOR: frozenset(_EVERYONE | _CASEWORK),
-    Role.CASEWORKER: frozenset(_EVERYONE | _CASEWORK),
+    Role.CASEWORKER: frozenset(_EVERYONE | _CASEWORK | {Perm.TRACING_IDENTIFY}),
     Role.SUPERVISOR: frozenset(
         _EVERYONE
         | _CASEWORK
@@ -51,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PERSON_MERGE,
             Perm.STATS_READ,
             Perm.CASE_APPROVE,
+            Perm.TRACING_IDENTIFY,
             Perm.CONSENT_OVERRIDE,
             Perm.BREAK_GLASS,
             # Bulk imports write many people's records at once: a supervisor's call.
