@@ -1,0 +1,269 @@
+"""The three matching models as Splink settings, written once for both SQL dialects.
+
+Each comparison level carries a short English label; the explanation of a candidate is the
+label of the level reached, translated (see `engine.explain`). The trained parameters (m and
+u probabilities) live in amparo/matching/models/<name>_v1.json; `settings_for` builds the
+comparisons for a dialect and `engine.load_settings` pours the trained values into them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_noop as _noop
+
+MODELS = ("dedupe", "missing", "family")
+VERSION = 1
+
+
+def _jw(dialect: str) -> str:
+    return "jaro_winkler_similarity" if dialect == "duckdb" else "jaro_winkler"
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+
+def _null(sql: str, label: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, "is_null_level": True}
+
+
+def _else(label: str) -> dict[str, Any]:
+    return {"sql_condition": "ELSE", "label_for_charts": label}
+
+
+def given_comparison(dialect: str) -> dict[str, Any]:
+    jw = _jw(dialect)
+    return {
+        "output_column_name": "given_names",
+        "comparison_description": "given names",
+        "comparison_levels": [
+            _null("g1_l IS NULL OR g1_r IS NULL", _noop("given names missing")),
+            _level(
+                "given_all_l = given_all_r",
+                _noop("all given names match"),
+                tf_adjustment_column="given_all",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                "g1_l = g1_r",
+                _noop("first given name matches (other given names differ or missing)"),
+                tf_adjustment_column="g1",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                "g1_alt_l = g1_r OR g1_l = g1_alt_r",
+                _noop("first given name matches through a nickname"),
+            ),
+            _level(
+                "g1_l = g2_r OR g1_l = g3_r OR g2_l = g1_r OR g3_l = g1_r OR g2_l = g2_r",
+                _noop("a given name matches in another position"),
+            ),
+            _level(f"{jw}(g1_l, g1_r) >= 0.9", _noop("first given name spelled similarly")),
+            _level("g1_key_l = g1_key_r", _noop("first given name sounds alike")),
+            _level(f"{jw}(g1_l, g1_r) >= 0.75", _noop("first given name loosely similar")),
+            _else(_noop("given names differ")),
+        ],
+    }
+
+
+def surname_comparison(dialect: str) -> dict[str, Any]:
+    jw = _jw(dialect)
+    return {
+        "output_column_name": "surnames",
+        "comparison_description": "surnames",
+        "comparison_levels": [
+            _null(
+                "(s1_l IS NULL AND s2_l IS NULL) OR (s1_r IS NULL AND s2_r IS NULL)",
+                _noop("surnames missing"),
+            ),
+            _level(
+                "s1_l = s1_r AND s2_l = s2_r",
+                _noop("both surnames match"),
+                tf_adjustment_column="s1",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                "s1_l = s2_r AND s2_l = s1_r",
+                _noop("both surnames match (swapped)"),
+                tf_adjustment_column="s1",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                "s1_l = s1_r AND (s2_l IS NULL OR s2_r IS NULL)",
+                _noop("first surname matches, second recorded on one side only"),
+                tf_adjustment_column="s1",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                f"sk_pair_l = sk_pair_r OR ({jw}(s1_l, s1_r) >= 0.9 "
+                f"AND {jw}(coalesce(s2_l, ''), coalesce(s2_r, '')) >= 0.9)",
+                _noop("both surnames sound alike or are spelled similarly"),
+            ),
+            _level(
+                "s1_l = s1_r",
+                _noop("first surname matches, second differs"),
+                tf_adjustment_column="s1",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                "s1_l = s2_r OR s2_l = s1_r OR s2_l = s2_r",
+                _noop("one surname matches in another position (dropped or moved)"),
+            ),
+            _level(
+                "s1_key_l = s1_key_r OR s1_key_l = s2_key_r OR s2_key_l = s1_key_r "
+                "OR s2_key_l = s2_key_r",
+                _noop("one surname sounds alike"),
+            ),
+            _else(_noop("surnames differ")),
+        ],
+    }
+
+
+def birth_comparison(model: str) -> dict[str, Any]:
+    diff = "abs(birth_year_l - birth_year_r)"
+    same_year = "birth_year_l = birth_year_r"
+    levels = [_null("birth_year_l IS NULL OR birth_year_r IS NULL", _noop("birth date missing"))]
+    levels += [
+        _level("birth_date_l = birth_date_r", _noop("same date of birth")),
+        _level(
+            f"{same_year} AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
+            _noop("same year, day and month swapped"),
+        ),
+        _level(f"{same_year} AND birth_month_l = birth_month_r", _noop("same year and month")),
+        _level(
+            f"{same_year} AND (year_exact_l = 0 OR year_exact_r = 0)",
+            _noop("same birth year (estimated on one side)"),
+        ),
+        _level(same_year, _noop("same year, different day and month")),
+        _level(
+            f"birth_month_l = birth_month_r AND birth_day_l = birth_day_r AND {diff} <= 10",
+            _noop("same day and month, year differs"),
+        ),
+    ]
+    if model == "dedupe":
+        steps = [(1, _noop("birth years 1 apart")), (2, _noop("birth years 2 apart"))]
+        steps += [(5, _noop("birth years 3 to 5 apart"))]
+    else:
+        steps = [(2, _noop("birth years up to 2 apart")), (5, _noop("birth years 3 to 5 apart"))]
+        steps += [(10, _noop("birth years 6 to 10 apart"))]
+    levels += [_level(f"{diff} <= {years}", label) for years, label in steps]
+    levels.append(_else(_noop("birth years far apart")))
+    return {
+        "output_column_name": "birth",
+        "comparison_description": "date or year of birth",
+        "comparison_levels": levels,
+    }
+
+
+def _exact(
+    name: str, column: str, description: str, same: str, differ: str, missing: str
+) -> dict[str, Any]:
+    return {
+        "output_column_name": name,
+        "comparison_description": description,
+        "comparison_levels": [
+            _null(f"{column}_l IS NULL OR {column}_r IS NULL", missing),
+            _level(f"{column}_l = {column}_r", same),
+            _else(differ),
+        ],
+    }
+
+
+def document_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "document",
+        "comparison_description": "identity document number",
+        "comparison_levels": [
+            _null("document_l IS NULL OR document_r IS NULL", _noop("document missing")),
+            _level("document_l = document_r", _noop("same document number")),
+            _level(
+                "levenshtein(document_l, document_r) <= 1",
+                _noop("document number one character off"),
+            ),
+            _else(_noop("document numbers differ")),
+        ],
+    }
+
+
+def origin_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "origin",
+        "comparison_description": "place of origin",
+        "comparison_levels": [
+            _null(
+                "(origin_municipality_l IS NULL AND origin_department_l IS NULL) "
+                "OR (origin_municipality_r IS NULL AND origin_department_r IS NULL)",
+                _noop("place of origin missing"),
+            ),
+            _level(
+                "origin_municipality_l = origin_municipality_r",
+                _noop("same municipality of origin"),
+                tf_adjustment_column="origin_municipality",
+                tf_adjustment_weight=0.5,
+            ),
+            _level("origin_department_l = origin_department_r", _noop("same department of origin")),
+            _else(_noop("places of origin differ")),
+        ],
+    }
+
+
+def blocking_rules(model: str) -> list[str]:
+    """Candidate pairs: cheap equi-joins on sound-alike keys, so 1M records stay tractable."""
+    if model == "dedupe":
+        return [
+            "l.sk_pair = r.sk_pair AND l.g_init = r.g_init",
+            "l.s1_key = r.s1_key AND l.birth_year = r.birth_year AND l.g_init = r.g_init",
+            "l.s2_key = r.s2_key AND l.birth_year = r.birth_year AND l.g_init = r.g_init",
+            "l.s1_key = r.s2_key AND l.birth_year = r.birth_year AND l.g_init = r.g_init",
+            "l.s2_key = r.s1_key AND l.birth_year = r.birth_year AND l.g_init = r.g_init",
+            "l.s1_key = r.s1_key AND l.g1_key = r.g1_key AND l.birth_decade = r.birth_decade",
+            "l.birth_date = r.birth_date AND l.g_init = r.g_init",
+            "l.document = r.document",
+        ]
+    # Linking: the left file (reports) is small, so wider blocks are affordable.
+    return [
+        "l.sk_pair = r.sk_pair AND l.g_init = r.g_init",
+        "l.s1_key = r.s1_key AND l.g_init = r.g_init",
+        "l.s2_key = r.s2_key AND l.g_init = r.g_init",
+        "l.s1_key = r.s2_key AND l.g_init = r.g_init",
+        "l.s2_key = r.s1_key AND l.g_init = r.g_init",
+        "l.g1_key = r.g1_key AND l.birth_year = r.birth_year",
+        "l.g1_key = r.g1_key AND l.sk_pair = r.sk_pair",
+        "l.birth_date = r.birth_date",
+        "l.document = r.document",
+    ]
+
+
+def settings_for(model: str, dialect: str = "duckdb", link: bool = False) -> dict[str, Any]:
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}")
+    comparisons = [
+        given_comparison(dialect),
+        surname_comparison(dialect),
+        birth_comparison(model),
+        _exact("sex", "sex", "sex", _noop("same sex"), _noop("sex differs"), _noop("sex missing")),
+        _exact(
+            "nationality",
+            "nationality",
+            "nationality",
+            _noop("same nationality"),
+            _noop("nationality differs"),
+            _noop("nationality missing"),
+        ),
+        origin_comparison(),
+    ]
+    if model != "family":
+        comparisons.insert(3, document_comparison())
+    return {
+        "link_type": "link_only" if link else "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 1e-4,
+        "blocking_rules_to_generate_predictions": blocking_rules(model),
+        "comparisons": comparisons,
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": [],
+        "em_convergence": 0.001,
+        "max_iterations": 25,
+    }
