@@ -249,3 +249,11 @@ def tracing_matches(actor: User, request: TracingRequest) -> list[PossibleMatch]
     TODO(matching): `link(..., model="family")` once amparo/matching/engine.py lands.
     """
     return []
+
+
+def remains_matches(actor: User, remains: UnidentifiedRemains) -> list[PossibleMatch]:
+    """Missing-person reports the actor sees that may be these remains, best first.
+
+    TODO(matching): `link(..., model="missing")` once amparo/matching/engine.py lands.
+    """
+    return []
