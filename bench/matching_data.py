@@ -565,13 +565,13 @@ def apply(rec: Record, kind: str, rng: random.Random) -> bool:
         if not rec.birth_date:
             return False
         y, m, d = rec.birth_date.split("-")
-        if int(d) > 12 or d == m:
+        if int(d) > 12 or d == m or f"{y}-{d}-{m}" > REFERENCE_DATE.isoformat():
             return False
         rec.birth_date = f"{y}-{d}-{m}"
     elif kind == "birth_year_only":
         off = rng.choices([0, 1, 2], [70, 25, 5])[0] * rng.choice([-1, 1])
         rec.birth_date = rec.age = rec.age_at = ""
-        rec.birth_year = str(p.birth_date.year + off)
+        rec.birth_year = str(min(p.birth_date.year + off, REFERENCE_DATE.year))
     elif kind == "age_at":
         when = dt.date(rng.randint(2018, 2026), rng.randint(1, 12), rng.randint(1, 28))
         when = min(when, REFERENCE_DATE)
@@ -608,6 +608,10 @@ def apply(rec: Record, kind: str, rng: random.Random) -> bool:
 
 
 def _base_record(rid: str, p: Person, rng: random.Random, doc_share: float) -> Record:
+    # Origin: the department in three records of four, the municipality (which names its
+    # department) in 60% of those.
+    department = p.department if rng.random() < 0.75 else ""
+    municipality = p.municipality if department and rng.random() < 0.6 else ""
     return Record(
         record_id=rid,
         person=p,
@@ -617,8 +621,8 @@ def _base_record(rid: str, p: Person, rng: random.Random, doc_share: float) -> R
         sex=p.sex,
         birth_date=p.birth_date.isoformat(),
         nationality=p.nationality,
-        department=p.department if rng.random() < 0.75 else "",
-        municipality=p.municipality if rng.random() < 0.6 else "",
+        department=department,
+        municipality=municipality,
         document=p.document if rng.random() < doc_share else "",
     )
 
