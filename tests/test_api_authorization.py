@@ -142,6 +142,7 @@ def _schema_operations() -> set[tuple[str, str]]:
 def test_every_operation_is_covered() -> None:
     from .test_cases_api import CASE_OPERATIONS
     from .test_imports_api import IMPORT_OPERATIONS
+    from .test_match_review import MATCH_OPERATIONS
     from .test_person_merge import MERGE_OPERATIONS
 
     assert (
@@ -151,6 +152,7 @@ def test_every_operation_is_covered() -> None:
         | set(ASSISTANCE_OPERATIONS)
         | set(IMPORT_OPERATIONS)
         | MERGE_OPERATIONS
+        | MATCH_OPERATIONS
     )
 
 

@@ -179,6 +179,11 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "imports:layout_template"): Row(None, 200),
     ("GET", "imports:detail"): Row(Perm.IMPORT_RUN, 200, record=True),
     ("GET", "imports:rejects"): Row(Perm.IMPORT_RUN, 200, record=True),
+    ("GET", "matching:queue"): Row(Perm.PERSON_MERGE, 200),
+    ("GET", "matching:candidate"): Row(Perm.PERSON_MERGE, 200, record=True),
+    ("POST", "matching:decide"): Row(
+        Perm.PERSON_MERGE, 302, data={"decision": "different", "reason": "Hermanas"}, record=True
+    ),
 }
 SECOND_FACTOR_ROLES = [
     r for r in Role if r in {Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN, Role.AUDITOR}
@@ -230,6 +235,7 @@ def _world(
     cases: bool = False,
     assistance: bool = False,
     imports: bool = False,
+    matching: bool = False,
 ) -> World:
     own = make_user(Role.CASEWORKER, "MINEX")
     other = make_user(Role.CASEWORKER, "SBS")
@@ -242,13 +248,38 @@ def _world(
         world.case_args = _assistance_world(holder, world.target)
     if imports:
         world.case_args = _imports_world(holder)
+    if matching:
+        world.case_args = _matching_world(world)
     return world
 
 
 def _needs(name: str) -> dict[str, bool]:
     """What the world of a URL needs beyond people: cases, register entries or import jobs."""
     app = name.split(":")[0]
-    return {"cases": app == "cases", "assistance": app == "assistance", "imports": app == "imports"}
+    return {
+        "cases": app == "cases",
+        "assistance": app == "assistance",
+        "imports": app == "imports",
+        "matching": app == "matching",
+    }
+
+
+def _matching_world(world: World) -> dict[str, dict[str, Any]]:
+    """A proposed pair of the holder's two records (as the background matching leaves it)."""
+    from django.utils import timezone
+
+    from amparo.matching.models import MatchCandidate
+
+    pair = MatchCandidate.objects.create(
+        person_a=world.target,
+        person_b=world.sibling,
+        model="dedupe_v1",
+        match_probability=0.9,
+        explanation={"surnames": "both surnames match"},
+        proposed_at=timezone.now(),
+    )
+    args = {"candidate_id": pair.pk}
+    return {"matching:candidate": args, "matching:decide": args}
 
 
 def _imports_world(holder: User) -> dict[str, dict[str, Any]]:

@@ -64,6 +64,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "person.import": _("People imported"),
     "person.merge": _("Records merged as one person"),
     "person.unmerge": _("Merge undone"),
+    "match.view": _("Possible duplicate reviewed"),
+    "match.confirm": _("Duplicate confirmed"),
+    "match.reject": _("Proposed duplicate rejected"),
 }
 
 
