@@ -144,16 +144,11 @@ def test_every_operation_is_covered() -> None:
     from .test_imports_api import IMPORT_OPERATIONS
     from .test_match_review import MATCH_OPERATIONS
     from .test_person_merge import MERGE_OPERATIONS
+    from .test_tracing_api import TRACING_OPERATIONS
 
-    assert (
-        _schema_operations()
-        == set(OPERATIONS)
-        | set(CASE_OPERATIONS)
-        | set(ASSISTANCE_OPERATIONS)
-        | set(IMPORT_OPERATIONS)
-        | MERGE_OPERATIONS
-        | MATCH_OPERATIONS
-    )
+    assert _schema_operations() == set(OPERATIONS) | set(CASE_OPERATIONS) | set(
+        ASSISTANCE_OPERATIONS
+    ) | set(IMPORT_OPERATIONS) | MERGE_OPERATIONS | MATCH_OPERATIONS | set(TRACING_OPERATIONS)
 
 
 def _call(client: Client, method: str, path: str, op: Op) -> int:

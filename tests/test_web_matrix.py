@@ -179,6 +179,85 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "imports:layout_template"): Row(None, 200),
     ("GET", "imports:detail"): Row(Perm.IMPORT_RUN, 200, record=True),
     ("GET", "imports:rejects"): Row(Perm.IMPORT_RUN, 200, record=True),
+    ("GET", "tracing:person_options"): Row(Perm.TRACING_WRITE, 200, query="?q=objetivo"),
+    ("GET", "tracing:figures"): Row(Perm.TRACING_READ, 200),
+    ("GET", "tracing:reports"): Row(Perm.TRACING_READ, 200, query="?status=missing"),
+    ("GET", "tracing:report_new"): Row(Perm.TRACING_WRITE, 200),
+    ("POST", "tracing:report_new"): Row(
+        Perm.TRACING_WRITE,
+        303,
+        {
+            "channel": "consulate",
+            "last_seen_country": "MX",
+            "reporter_name": "Juana",
+            "reporter_contact": "5555 1234",
+        },
+        picks=True,
+    ),
+    ("GET", "tracing:report_detail"): Row(Perm.TRACING_READ, 200, record=True),
+    ("POST", "tracing:report_forensic"): Row(Perm.TRACING_WRITE, 303, {"version": 1}, record=True),
+    ("POST", "tracing:report_search"): Row(
+        Perm.TRACING_WRITE,
+        303,
+        {"authority": "Fiscalía", "country": "MX", "site": "mx-tapachula", "version": 1},
+        record=True,
+    ),
+    ("POST", "tracing:report_found"): Row(
+        Perm.TRACING_WRITE,
+        303,
+        {"found_on": "2024-05-01", "country": "MX", "version": 1},
+        record=True,
+    ),
+    # Still missing: no consular case yet (refused at its field).
+    ("POST", "tracing:report_case"): Row(Perm.TRACING_WRITE, 422, {}, record=True),
+    # The search went through a MINEX consulate: MINEX answers it, whoever recorded the report.
+    ("POST", "tracing:search_answer"): Row(Perm.TRACING_WRITE, 303, {"answer": "Sin registros"}),
+    ("GET", "tracing:remains"): Row(Perm.TRACING_READ, 200),
+    ("GET", "tracing:remains_new"): Row(Perm.TRACING_WRITE, 200),
+    ("POST", "tracing:remains_new"): Row(
+        Perm.TRACING_WRITE,
+        303,
+        {
+            "reference": "R-2",
+            "found_on": "2024-01-02",
+            "found_country": "GT",
+            "found_place": "Petén",
+            "sex": "U",
+        },
+    ),
+    ("GET", "tracing:remains_detail"): Row(Perm.TRACING_READ, 200, record=True),
+    ("POST", "tracing:remains_burial"): Row(
+        Perm.TRACING_WRITE, 303, {"burial_place": "Cementerio", "version": 1}, record=True
+    ),
+    # Only the forensic institute identifies: MINEX's caseworkers are refused at the field.
+    ("POST", "tracing:remains_identify"): Row(
+        Perm.TRACING_IDENTIFY, 422, {"evidence": ["dna"], "note": "ADN", "version": 1}, record=True
+    ),
+    ("GET", "tracing:requests"): Row(Perm.TRACING_READ, 200),
+    ("GET", "tracing:request_new"): Row(Perm.TRACING_WRITE, 200),
+    ("POST", "tracing:request_new"): Row(
+        Perm.TRACING_WRITE,
+        303,
+        {"child_where": "abroad", "relative1_name": "Rosa", "relative1_relation": "mother"},
+        picks=True,
+    ),
+    ("GET", "tracing:request_detail"): Row(Perm.TRACING_READ, 200, record=True),
+    ("POST", "tracing:candidate_add"): Row(
+        Perm.TRACING_WRITE,
+        303,
+        {"relation": "father", "how_found": "Llamada", "version": 2},
+        record=True,
+        picks=True,
+    ),
+    ("POST", "tracing:request_outcome"): Row(
+        Perm.TRACING_WRITE,
+        303,
+        {"status": "not_reunified", "reason": "Sin respuesta", "version": 2},
+        record=True,
+    ),
+    ("POST", "tracing:candidate_decide"): Row(
+        Perm.TRACING_WRITE, 303, {"decision": "reject", "reason": "No es"}, record=True
+    ),
     ("GET", "matching:queue"): Row(Perm.PERSON_MERGE, 200),
     ("GET", "matching:candidate"): Row(Perm.PERSON_MERGE, 200, record=True),
     ("POST", "matching:decide"): Row(
@@ -236,6 +315,7 @@ def _world(
     assistance: bool = False,
     imports: bool = False,
     matching: bool = False,
+    tracing: bool = False,
 ) -> World:
     own = make_user(Role.CASEWORKER, "MINEX")
     other = make_user(Role.CASEWORKER, "SBS")
@@ -250,6 +330,10 @@ def _world(
         world.case_args = _imports_world(holder)
     if matching:
         world.case_args = _matching_world(world)
+    if tracing:
+        from .test_tracing_web import tracing_world
+
+        world.case_args = tracing_world(make_user, holder, world.target)
     return world
 
 
@@ -261,6 +345,7 @@ def _needs(name: str) -> dict[str, bool]:
         "assistance": app == "assistance",
         "imports": app == "imports",
         "matching": app == "matching",
+        "tracing": app == "tracing",
     }
 
 
@@ -432,6 +517,8 @@ def _request(client: Client, key: tuple[str, str], world: World) -> Any:
         data["to_person"] = str(world.sibling.pk)
     if name == "cases:open" or row.picks:
         data["person"] = str(world.target.pk)
+    if name == "tracing:request_new":
+        data["child"] = str(world.target.pk)
     if name == "cases:attachment_add":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
