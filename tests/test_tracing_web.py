@@ -265,3 +265,28 @@ def test_family_tracing_on_the_page(minex):
     assert outcome.status_code == 303
     figures = client.get(reverse("tracing:figures")).content.decode()
     assert "1 familia" in figures or "1 family" in figures
+
+
+def test_possible_matches_are_looked_for_when_asked_and_proposed_not_decided(minex):
+    client = signed_in(minex)
+    missing = register(minex, given="José Luis", first="Tzoc", second="Cux", nationality="GT")
+    register(minex, given="Jose Luis", first="Tzoc", second="Cus", nationality="GT")
+    report = actions.report_record(
+        actor=minex,
+        data=actions.ReportInput(
+            person_id=missing.pk,
+            channel="consulate",
+            last_seen_country="MX",
+            reporter_name="Juana",
+            reporter_contact="5555",
+        ),
+    )
+    url = reverse("tracing:report_detail", args=[report.pk])
+    assert "?matches=1" in client.get(url).content.decode()  # not computed on every view
+    page = client.get(url + "?matches=1")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="matches-heading"' in text
+    assert "Tzoc Cus" in text and "found_person=" in text  # the engine's proposal
+    report.refresh_from_db()
+    assert report.status == MissingReport.Status.MISSING  # nothing decided by matching

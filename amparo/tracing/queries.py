@@ -19,6 +19,7 @@ with `stats.read` they cover the network, otherwise what the actor sees.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,8 @@ from amparo.core.models import User
 from amparo.core.permissions import Perm, has_perm
 
 from .models import MissingReport, SearchRequest, TracingRequest, UnidentifiedRemains
+
+logger = logging.getLogger(__name__)
 
 
 def home_country() -> str:
@@ -233,27 +236,145 @@ class PossibleMatch:
     explanation: dict[str, Any]
 
 
+MATCH_POOL = 2000  # the most recent people and remains compared on one page
+MATCH_TOP = 10
+
+
+def _remains_record(remains: UnidentifiedRemains) -> dict[str, str]:
+    """Remains in the engine's record layout: no name, an estimated age at the date found."""
+    ages = [a for a in (remains.age_min, remains.age_max) if a is not None]
+    return {
+        "record_id": f"remains:{remains.pk}",
+        "sex": remains.sex if remains.sex in ("F", "M") else "",
+        "age": str(sum(ages) // len(ages)) if ages else "",
+        "age_at": remains.found_on.isoformat() if ages else "",
+    }
+
+
+def _link(left: list[dict[str, str]], right: list[dict[str, str]], model: str) -> list[Any]:
+    """The matching engine's candidates; none (and a warning in the log) if it fails, so a
+    page never breaks because matching does."""
+    if not left or not right:
+        return []
+    try:
+        from amparo.matching.engine import link
+
+        return link(left, right, model=model, top=MATCH_TOP)
+    except Exception:  # noqa: BLE001 - matching proposes; a failure proposes nothing
+        logger.warning("matching failed", exc_info=True)
+        return []
+
+
 def report_matches(actor: User, report: MissingReport) -> list[PossibleMatch]:
-    """Found, sheltered or detained people the actor sees, and unidentified remains, that may
-    be the missing person, best first. Matching proposes; people decide.
+    """Found, sheltered or detained people the actor sees, and unidentified remains the actor
+    sees, that may be the missing person, best first. Matching proposes; people decide: a
+    person is confirmed through "found alive" (with the record and a reason), remains only by
+    the forensic institute's identification on primary evidence."""
+    from amparo.matching.engine import person_records
+    from amparo.people.queries import persons_visible_to
 
-    TODO(matching): the engine (amparo/matching/engine.py, `link(..., model="missing")`) has
-    not landed yet; until it does, no candidates are proposed.
-    """
-    return []
-
-
-def tracing_matches(actor: User, request: TracingRequest) -> list[PossibleMatch]:
-    """Adults abroad the actor sees who may be the child's relatives, best first.
-
-    TODO(matching): `link(..., model="family")` once amparo/matching/engine.py lands.
-    """
-    return []
+    people = (
+        persons_visible_to(actor).exclude(pk=report.person_id).order_by("-created_at")[:MATCH_POOL]
+    )
+    remains = list(
+        remains_visible_to(actor)
+        .filter(status=UnidentifiedRemains.Status.UNIDENTIFIED)
+        .order_by("-found_on")[:MATCH_POOL]
+    )
+    by_id: dict[str, tuple[str, uuid.UUID, str]] = {}
+    right = person_records(people)
+    for p in people:
+        by_id[str(p.pk)] = ("person", p.pk, p.full_name)
+    for r in remains:
+        right.append(_remains_record(r))
+        by_id[f"remains:{r.pk}"] = ("remains", r.pk, r.reference)
+    left = person_records([report.person])
+    found = _link(left, right, "missing")
+    return [
+        PossibleMatch(
+            kind=by_id[c.right_id][0],
+            target_id=by_id[c.right_id][1],
+            label=by_id[c.right_id][2],
+            rank=c.rank,
+            match_probability=c.match_probability,
+            explanation=c.explanation,
+        )
+        for c in found
+        if c.right_id in by_id
+    ]
 
 
 def remains_matches(actor: User, remains: UnidentifiedRemains) -> list[PossibleMatch]:
-    """Missing-person reports the actor sees that may be these remains, best first.
+    """Missing-person reports the actor sees that may be these remains, best first."""
+    from amparo.matching.engine import person_records
 
-    TODO(matching): `link(..., model="missing")` once amparo/matching/engine.py lands.
-    """
-    return []
+    reports = list(
+        reports_visible_to(actor)
+        .filter(status=MissingReport.Status.MISSING)
+        .select_related("person")
+        .order_by("-reported_on")[:MATCH_POOL]
+    )
+    if not reports:
+        return []
+    records = person_records([r.person for r in reports])
+    by_person = {str(r.person_id): r for r in reports}
+    found = _link([_remains_record(remains)], records, "missing")
+    return [
+        PossibleMatch(
+            kind="report",
+            target_id=by_person[c.right_id].pk,
+            label=by_person[c.right_id].person.full_name,
+            rank=c.rank,
+            match_probability=c.match_probability,
+            explanation=c.explanation,
+        )
+        for c in found
+        if c.right_id in by_person
+    ]
+
+
+def tracing_matches(actor: User, request: TracingRequest) -> list[PossibleMatch]:
+    """Adults abroad the actor sees who may be the child's relatives, best first (the engine's
+    family model, matching on the relatives sought)."""
+    from amparo.matching.engine import person_records
+    from amparo.people.queries import persons_visible_to
+
+    people = (
+        persons_visible_to(actor)
+        .exclude(pk=request.child_id)
+        .exclude(pk__in=request.candidates.values("person_id"))
+        .exclude(nationality_id__isnull=True, origin_place="")
+        .order_by("-created_at")[:MATCH_POOL]
+    )
+    right = person_records(people)
+    names = {str(p.pk): p.full_name for p in people}
+    left = []
+    for n, relative in enumerate(request.relatives_sought):
+        parts = relative.get("name", "").split()
+        left.append(
+            {
+                "record_id": f"sought:{n}",
+                "given_names": " ".join(parts[:1]),
+                "surname1": parts[1] if len(parts) > 1 else "",
+                "surname2": " ".join(parts[2:]),
+            }
+        )
+    found = _link(left, right, "family")
+    best: dict[str, Any] = {}
+    for c in found:
+        if c.right_id in names and (
+            c.right_id not in best or c.match_probability > best[c.right_id].match_probability
+        ):
+            best[c.right_id] = c
+    ranked = sorted(best.values(), key=lambda c: -c.match_probability)[:MATCH_TOP]
+    return [
+        PossibleMatch(
+            kind="person",
+            target_id=uuid.UUID(c.right_id),
+            label=names[c.right_id],
+            rank=i + 1,
+            match_probability=c.match_probability,
+            explanation=c.explanation,
+        )
+        for i, c in enumerate(ranked)
+    ]

@@ -154,6 +154,18 @@ def _page(request: HttpRequest, records: Any) -> Any:
     return Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _asked(request: HttpRequest) -> bool:
+    """Possible matches are looked for when asked (the engine takes a moment)."""
+    return request.method == "GET" and request.GET.get("matches") == "1"
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
+
+
 def _write(request: HttpRequest) -> bool:
     return has_perm(request.user, Perm.TRACING_WRITE)
 
@@ -278,7 +290,7 @@ def _report_page(
         "may_write": may_write,
         "own": report.institution_id == actor.institution_id,
         "remains": list(queries.remains_visible_to(actor).filter(report=report)),
-        "matches": queries.report_matches(actor, report),
+        "matches": queries.report_matches(actor, report) if _asked(request) else None,
     }
     if may_write and missing:
         context["search_form"] = (
@@ -289,7 +301,10 @@ def _report_page(
         context["found_form"] = (
             keep
             if isinstance(keep, FoundForm)
-            else FoundForm(initial=initial, countries=_countries())
+            else FoundForm(
+                initial={**initial, "found_person": _uuid_or_none(request.GET.get("found_person"))},
+                countries=_countries(),
+            )
         )
         if context["own"] and report.forensic_requested_at is None and not report.person.protected:
             context["forensic_version"] = report.version
@@ -536,7 +551,7 @@ def _remains_page(
         "history": _history(record),
         "conflict": conflict,
         "errors": _summary(keep),
-        "matches": queries.remains_matches(actor, record),
+        "matches": queries.remains_matches(actor, record) if _asked(request) else None,
     }
     if may_write and (record.institution_id == actor.institution_id or queries.is_forensic(actor)):
         context["burial_form"] = (
@@ -727,7 +742,8 @@ def _request_page(
         "history": _history(record),
         "conflict": conflict,
         "errors": _summary(keep),
-        "matches": queries.tracing_matches(actor, record),
+        "matches": queries.tracing_matches(actor, record) if _asked(request) else None,
+        "relations": TracingCandidate.Relation.choices,
     }
     if may_write:
         form = keep if isinstance(keep, CandidateForm) else CandidateForm(initial=initial)
