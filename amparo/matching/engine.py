@@ -19,6 +19,7 @@ import logging
 import math
 import os
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,14 +165,19 @@ def spark_session() -> Any:
     global _SPARK
     if _SPARK is None:
         from pyspark.sql import SparkSession
+        from splink.backends.spark import similarity_jar_location
 
         cores = os.environ.get("AMPARO_SPARK_CORES", "2")
+        partitions = os.environ.get("AMPARO_SPARK_PARTITIONS", "4")
         _SPARK = (
             SparkSession.builder.master(f"local[{cores}]")
             .appName("amparo-matching")
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.default.parallelism", "4")
+            .config("spark.jars", similarity_jar_location())  # jaro_winkler and friends
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", partitions)
+            .config("spark.default.parallelism", partitions)
+            .config("spark.sql.adaptive.enabled", "true")
             .config("spark.driver.memory", os.environ.get("AMPARO_SPARK_MEMORY", "2g"))
             .config("spark.sql.ansi.enabled", "false")
             .getOrCreate()
@@ -185,7 +191,8 @@ def spark_session() -> Any:
 def _spark_api() -> Any:
     from splink import SparkAPI
 
-    return SparkAPI(spark_session=spark_session())
+    method = os.environ.get("AMPARO_SPARK_LINEAGE", "persist")  # or parquet, for national scale
+    return SparkAPI(spark_session=spark_session(), break_lineage_method=method)
 
 
 def _register(db_api: Any, frame: pd.DataFrame, backend: str, name: str) -> Any:
@@ -218,8 +225,12 @@ def _linker(frames: list[pd.DataFrame], settings: dict[str, Any], backend: str) 
             _("Unknown backend %(backend)r: use duckdb or spark") % {"backend": backend}
         )
     db_api = _spark_api() if backend == "spark" else _duckdb_api()
-    tables = [_register(db_api, f, backend, f"amparo_input_{i}") for i, f in enumerate(frames)]
-    return Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
+    # Names unique per run: a Spark session outlives a run and keeps its temporary views.
+    run = uuid.uuid4().hex[:10]
+    tables = [_register(db_api, f, backend, f"amparo_{run}_{i}") for i, f in enumerate(frames)]
+    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
+    linker.amparo_left_table = f"amparo_{run}_0"  # the source_dataset value of the left file
+    return linker
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,7 +348,7 @@ def link_frame(
     )
     order = "match_probability DESC, match_weight DESC, right_id"
     # Splink orders each pair by dataset name; put the left file's record first.
-    flip = "source_dataset_l <> 'amparo_input_0'"
+    flip = f"source_dataset_l <> '{linker.amparo_left_table}'"
     sql = f"""
         SELECT left_id, right_id, rank, match_probability, {gammas} FROM (
             SELECT left_id, right_id, match_probability, {gammas},

@@ -83,7 +83,8 @@ def fold(text: str | None) -> str:
     """Lower-case ASCII, accents removed, apostrophe and glottal-stop variants removed."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    # Apostrophes go first: NFKD turns the acute accent "´" into a space and a combining mark.
+    decomposed = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", str(text).casefold()))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_ALPHA.sub(" ", _APOSTROPHES.sub("", stripped)).strip()
 
