@@ -481,6 +481,15 @@ def train(
     )
     saved = linker.misc.save_model_to_json()
     saved.pop("linker_uid", None)
+    # Multi-threaded sums differ in the last bits from run to run; 9 significant digits make
+    # the committed file reproducible.
+    for comparison in saved["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            for key in ("m_probability", "u_probability"):
+                if isinstance(level.get(key), float):
+                    level[key] = float(f"{level[key]:.9g}")
+    prior = saved["probability_two_random_records_match"]
+    saved["probability_two_random_records_match"] = float(f"{prior:.9g}")
     saved["amparo"] = {"model": model, "version": VERSION, "training_records": len(frame)}
     path = path or model_path(model)
     path.parent.mkdir(parents=True, exist_ok=True)
