@@ -161,6 +161,23 @@ def score_dedupe(out: Path, data: Path, threshold: float, sweep: Path | None = N
     found = set(zip(pred["l"], pred["r"], strict=True))
     tp["hit"] = [(a, b) in found for a, b in zip(tp["l"], tp["r"], strict=True)]
     res["by_corruption"] = M.recall_by_tag(tp, meta["corruptions"]).to_dict("records")
+    # By how many corruptions the pair carries, and by the form its birth was given in.
+    tags = (tp["l"].map(meta["corruptions"]) + ";" + tp["r"].map(meta["corruptions"])).str.split(
+        ";"
+    )
+    count = tags.map(lambda t: min(len(set(filter(None, t))), 6))
+    dated = tags.map(lambda t: sum(x in ("age_at", "birth_year_only") for x in t))
+    form = dated.map({0: "both full dates", 1: "one age or year only"}).fillna(
+        "both age or year only"
+    )
+    res["by_count"] = {
+        ("6+" if k == 6 else str(k)): [int(n), float(r)]
+        for k, (n, r) in tp.groupby(count)["hit"].agg(["size", "mean"]).iterrows()
+    }
+    res["by_birth_form"] = {
+        k: [int(n), float(r)]
+        for k, (n, r) in tp.groupby(form)["hit"].agg(["size", "mean"]).iterrows()
+    }
     fp = M.label_pairs(pred, truth)
     fp = fp[~fp["match"]]
     hl, hr = fp["l"].map(meta["household"]), fp["r"].map(meta["household"])
@@ -384,6 +401,22 @@ def print_dedupe(results: dict, runs: dict) -> None:
     print(table(["method", *first["false_positives"].keys()], rows))
 
 
+def print_dedupe_shape(results: dict) -> None:
+    for key, title in [
+        ("by_count", "corruptions in the pair (both records)"),
+        ("by_birth_form", "birth given as"),
+    ]:
+        methods = list(results)
+        keys = list(results[methods[0]][key])
+        rows = [
+            [k, f"{results[methods[0]][key][k][0]:,}"]
+            + [f3(results[m][key][k][1]) if k in results[m][key] else "-" for m in methods]
+            for k in keys
+        ]
+        print(f"\nDedupe recall of true pairs by {title}:\n")
+        print(table([title, "true pairs", *(LABELS[m] for m in methods)], rows))
+
+
 def print_link(results: dict, runs: dict) -> None:
     print("\n### Missing-to-found link\n")
     rows = []
@@ -431,17 +464,26 @@ def print_link(results: dict, runs: dict) -> None:
 
 
 def print_corruptions(title: str, results: dict) -> None:
+    """Recall of true pairs carrying each corruption, and of those carrying only it."""
     methods = list(results)
     by = {m: {d["tag"]: d for d in results[m]["by_corruption"]} for m in methods}
     tags = [d["tag"] for d in results[methods[0]]["by_corruption"]]
+
+    def cell(m: str, t: str, key: str) -> str:
+        v = by[m].get(t, {}).get(key)
+        return "-" if v is None or v != v else f3(v)
+
     rows = []
     for t in tags:
-        n = by[methods[0]][t]["pairs"]
+        first = by[methods[0]][t]
         rows.append(
-            [t, f"{n:,}", *(f3(by[m][t]["recall"]) if t in by[m] else "-" for m in methods)]
+            [t, f"{first['pairs']:,}", *(cell(m, t, "recall") for m in methods)]
+            + [f"{first['only_pairs']:,}", *(cell(m, t, "only_recall") for m in methods)]
         )
+    heads = ["corruption", "true pairs", *(LABELS[m] for m in methods)]
+    heads += ["pairs with only this", *(LABELS[m] + ", only this" for m in methods)]
     print(f"\n{title}\n")
-    print(table(["corruption", "true pairs", *(LABELS[m] for m in methods)], rows))
+    print(table(heads, rows))
 
 
 def print_febrl(results: dict) -> None:
@@ -449,9 +491,10 @@ def print_febrl(results: dict) -> None:
     rows = []
     for (name, m), r in results.items():
         if "error" in r:
-            rows.append([name, LABELS[m], "error", "", "", "", ""])
+            rows.append([name, LABELS[m], "error", "", "", "", "", ""])
             continue
         pw = r["pairwise"]
+        cl = r.get("clusters_pairwise")
         rows.append(
             [
                 name,
@@ -460,10 +503,12 @@ def print_febrl(results: dict) -> None:
                 f3(pw["precision"]),
                 f3(pw["recall"]),
                 f"**{f3(pw['f1'])}**",
+                f3(cl["f1"]) if cl else f"top-1 recall {f3(r['top1'])}",
                 f"{r['seconds']:.1f} s",
             ]
         )
-    print(table(["data set", "method", "true pairs", "P", "R", "F1", "time"], rows))
+    heads = ["data set", "method", "true pairs", "P", "R", "F1", "clusters' pairs F1", "time"]
+    print(table(heads, rows))
 
 
 def print_gain(dd: dict, lk: dict) -> None:
@@ -594,6 +639,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n## Person matching: {args.records:,} records, seed {args.seed}")
         if dd:
             print_dedupe(dd, runs)
+            print_dedupe_shape(dd)
             print_corruptions(
                 "Dedupe: recall of true pairs by corruption type "
                 "(a pair carries the corruptions of both records):",

@@ -154,8 +154,12 @@ def recall_by_tag(
         sorted(set(filter(None, x.split(";"))) | set(filter(None, y.split(";")))) or ["none"]
         for x, y in zip(ta, tb, strict=True)
     ]
-    exploded = pd.DataFrame({"tag": union, "hit": found["hit"].to_numpy()}).explode("tag")
-    out = exploded.groupby("tag")["hit"].agg(pairs="size", recall="mean").reset_index()
+    df = pd.DataFrame({"tag": union, "hit": found["hit"].to_numpy()})
+    single = df[df["tag"].map(len) == 1].assign(tag=lambda d: d["tag"].str[0])
+    only = single.groupby("tag")["hit"].agg(only_pairs="size", only_recall="mean")
+    out = df.explode("tag").groupby("tag")["hit"].agg(pairs="size", recall="mean")
+    out = out.join(only).fillna({"only_pairs": 0}).reset_index()
+    out["only_pairs"] = out["only_pairs"].astype(int)
     return out.sort_values(["recall", "pairs"], ascending=[True, False]).reset_index(drop=True)
 
 

@@ -171,10 +171,12 @@ def test_topk_and_corruption_recall_by_hand():
     assert M.topk_recall(cand, links, 5) == pytest.approx(1 / 3)
     assert M.topk_recall(cand, links, 10) == pytest.approx(2 / 3)
     hits = M.topk_hits(cand, links, 5).rename(columns={"left_id": "l", "right_id": "r"})
-    tags = pd.Series({"a": "nickname", "z": "case", "b": "", "v": "nickname;case", "d": ""})
+    tags = pd.Series({"a": "nickname", "z": "case", "b": "", "v": "nickname", "d": ""})
     out = M.recall_by_tag(hits, tags).set_index("tag")
     assert out.loc["nickname", "pairs"] == 2 and out.loc["nickname", "recall"] == 0.5
     assert out.loc["none", "pairs"] == 1 and out.loc["none", "recall"] == 0
+    assert out.loc["nickname", "only_pairs"] == 1 and out.loc["nickname", "only_recall"] == 1
+    assert out.loc["case", "only_pairs"] == 0
     tp = M.true_pairs(pd.Series(list("AAAB"), index=list("1234")))
     assert sorted(zip(tp["l"], tp["r"], strict=True)) == [("1", "2"), ("1", "3"), ("2", "3")]
 
