@@ -88,8 +88,9 @@ def test_nicknames_are_data_and_map_to_canonical_names() -> None:
 def test_birth_year_from_a_date_a_year_or_an_age_at_a_date() -> None:
     assert derive(rec("1", "A", "B", birth_date="1990-05-12"))["birth_year"] == 1990
     assert derive(rec("1", "A", "B", birth_year="1985"))["birth_year"] == 1985
-    row = derive(rec("1", "A", "B", age="30", age_at="2024-06-01"))
+    row = derive(rec("1", "A", "B", age="30", age_at="2024-09-01"))
     assert (row["birth_year"], row["year_exact"], row["birth_date"]) == (1994, 0, None)
+    assert derive(rec("1", "A", "B", age="30", age_at="2024-03-01"))["birth_year"] == 1993
 
 
 def test_bad_records_name_the_line_and_column() -> None:

@@ -206,8 +206,9 @@ def birth_parts(
 ) -> tuple[str | None, int | None, int | None, int | None, int]:
     """(ISO date, year, month, day, year_exact) from a date, a year or an age at a date.
 
-    An age at a date gives the later of the two possible years (a person aged 30 on
-    2024-06-01 was born in 1993 or 1994): the year comparisons allow one year either way.
+    An age at a date gives the likelier of the two possible years (a person aged 30 on
+    2024-03-01 was born in 1993 or 1994, likelier 1993; on 2024-09-01, likelier 1994); the
+    year comparisons allow one year either way.
     """
     born = _date(birth_date)
     if born:
@@ -217,7 +218,11 @@ def birth_parts(
         return None, year, None, None, 0
     years, seen = _int(age), _date(age_at)
     if years is not None:
-        return None, (seen.year if seen else date.today().year) - years, None, None, 0
+        # Born in the year before (seen.year - age) if the birthday is still to come; that is
+        # the likelier year when the age was given in the first half of the year.
+        seen = seen or date.today()
+        early = seen.timetuple().tm_yday < 183
+        return None, seen.year - years - (1 if early else 0), None, None, 0
     return None, None, None, None, 0
 
 
