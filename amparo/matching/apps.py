@@ -16,7 +16,8 @@ class MatchingConfig(AppConfig):
 
 def _queue_matching(sender: type, instance: object, **kwargs: object) -> None:
     """A person registered or changed is matched by the worker once the change is committed.
-    (Bulk loads — imports, demo data — write no signals; `manage.py match queue` covers them.)"""
+    (Bulk loads — imports, demo data — send no signals: their people are compared in batch
+    with `manage.py match dedupe`, see docs/matching.md.)"""
     from django.conf import settings
     from django.db import transaction
 
