@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 MODELS = ("dedupe", "missing", "family")
 VERSION = 1
@@ -38,31 +38,31 @@ def given_comparison(dialect: str) -> dict[str, Any]:
         "output_column_name": "given_names",
         "comparison_description": "given names",
         "comparison_levels": [
-            _null("g1_l IS NULL OR g1_r IS NULL", _noop("given names missing")),
+            _null("g1_l IS NULL OR g1_r IS NULL", gettext_noop("given names missing")),
             _level(
                 "given_all_l = given_all_r",
-                _noop("all given names match"),
+                gettext_noop("all given names match"),
                 tf_adjustment_column="given_all",
                 tf_adjustment_weight=1.0,
             ),
             _level(
                 "g1_l = g1_r",
-                _noop("first given name matches (other given names differ or missing)"),
+                gettext_noop("first given name matches (other given names differ or missing)"),
                 tf_adjustment_column="g1",
                 tf_adjustment_weight=1.0,
             ),
             _level(
                 "g1_alt_l = g1_r OR g1_l = g1_alt_r",
-                _noop("first given name matches through a nickname"),
+                gettext_noop("first given name matches through a nickname"),
             ),
             _level(
                 "g1_l = g2_r OR g1_l = g3_r OR g2_l = g1_r OR g3_l = g1_r OR g2_l = g2_r",
-                _noop("a given name matches in another position"),
+                gettext_noop("a given name matches in another position"),
             ),
-            _level(f"{jw}(g1_l, g1_r) >= 0.9", _noop("first given name spelled similarly")),
-            _level("g1_key_l = g1_key_r", _noop("first given name sounds alike")),
-            _level(f"{jw}(g1_l, g1_r) >= 0.75", _noop("first given name loosely similar")),
-            _else(_noop("given names differ")),
+            _level(f"{jw}(g1_l, g1_r) >= 0.9", gettext_noop("first given name spelled similarly")),
+            _level("g1_key_l = g1_key_r", gettext_noop("first given name sounds alike")),
+            _level(f"{jw}(g1_l, g1_r) >= 0.75", gettext_noop("first given name loosely similar")),
+            _else(gettext_noop("given names differ")),
         ],
     }
 
@@ -75,47 +75,47 @@ def surname_comparison(dialect: str) -> dict[str, Any]:
         "comparison_levels": [
             _null(
                 "(s1_l IS NULL AND s2_l IS NULL) OR (s1_r IS NULL AND s2_r IS NULL)",
-                _noop("surnames missing"),
+                gettext_noop("surnames missing"),
             ),
             _level(
                 "s1_l = s1_r AND s2_l = s2_r",
-                _noop("both surnames match"),
+                gettext_noop("both surnames match"),
                 tf_adjustment_column="s1",
                 tf_adjustment_weight=1.0,
             ),
             _level(
                 "s1_l = s2_r AND s2_l = s1_r",
-                _noop("both surnames match (swapped)"),
+                gettext_noop("both surnames match (swapped)"),
                 tf_adjustment_column="s1",
                 tf_adjustment_weight=1.0,
             ),
             _level(
                 "s1_l = s1_r AND (s2_l IS NULL OR s2_r IS NULL)",
-                _noop("first surname matches, second recorded on one side only"),
+                gettext_noop("first surname matches, second recorded on one side only"),
                 tf_adjustment_column="s1",
                 tf_adjustment_weight=1.0,
             ),
             _level(
                 f"sk_pair_l = sk_pair_r OR ({jw}(s1_l, s1_r) >= 0.9 "
                 f"AND {jw}(coalesce(s2_l, ''), coalesce(s2_r, '')) >= 0.9)",
-                _noop("both surnames sound alike or are spelled similarly"),
+                gettext_noop("both surnames sound alike or are spelled similarly"),
             ),
             _level(
                 "s1_l = s1_r",
-                _noop("first surname matches, second differs"),
+                gettext_noop("first surname matches, second differs"),
                 tf_adjustment_column="s1",
                 tf_adjustment_weight=1.0,
             ),
             _level(
                 "s1_l = s2_r OR s2_l = s1_r OR s2_l = s2_r",
-                _noop("one surname matches in another position (dropped or moved)"),
+                gettext_noop("one surname matches in another position (dropped or moved)"),
             ),
             _level(
                 "s1_key_l = s1_key_r OR s1_key_l = s2_key_r OR s2_key_l = s1_key_r "
                 "OR s2_key_l = s2_key_r",
-                _noop("one surname sounds alike"),
+                gettext_noop("one surname sounds alike"),
             ),
-            _else(_noop("surnames differ")),
+            _else(gettext_noop("surnames differ")),
         ],
     }
 
@@ -123,32 +123,39 @@ def surname_comparison(dialect: str) -> dict[str, Any]:
 def birth_comparison(model: str) -> dict[str, Any]:
     diff = "abs(birth_year_l - birth_year_r)"
     same_year = "birth_year_l = birth_year_r"
-    levels = [_null("birth_year_l IS NULL OR birth_year_r IS NULL", _noop("birth date missing"))]
+    levels = [
+        _null("birth_year_l IS NULL OR birth_year_r IS NULL", gettext_noop("birth date missing"))
+    ]
     levels += [
-        _level("birth_date_l = birth_date_r", _noop("same date of birth")),
+        _level("birth_date_l = birth_date_r", gettext_noop("same date of birth")),
         _level(
             f"{same_year} AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
-            _noop("same year, day and month swapped"),
+            gettext_noop("same year, day and month swapped"),
         ),
-        _level(f"{same_year} AND birth_month_l = birth_month_r", _noop("same year and month")),
+        _level(
+            f"{same_year} AND birth_month_l = birth_month_r", gettext_noop("same year and month")
+        ),
         _level(
             f"{same_year} AND (year_exact_l = 0 OR year_exact_r = 0)",
-            _noop("same birth year (estimated on one side)"),
+            gettext_noop("same birth year (estimated on one side)"),
         ),
-        _level(same_year, _noop("same year, different day and month")),
+        _level(same_year, gettext_noop("same year, different day and month")),
         _level(
             f"birth_month_l = birth_month_r AND birth_day_l = birth_day_r AND {diff} <= 10",
-            _noop("same day and month, year differs"),
+            gettext_noop("same day and month, year differs"),
         ),
     ]
     if model == "dedupe":
-        steps = [(1, _noop("birth years 1 apart")), (2, _noop("birth years 2 apart"))]
-        steps += [(5, _noop("birth years 3 to 5 apart"))]
+        steps = [(1, gettext_noop("birth years 1 apart")), (2, gettext_noop("birth years 2 apart"))]
+        steps += [(5, gettext_noop("birth years 3 to 5 apart"))]
     else:
-        steps = [(2, _noop("birth years up to 2 apart")), (5, _noop("birth years 3 to 5 apart"))]
-        steps += [(10, _noop("birth years 6 to 10 apart"))]
+        steps = [
+            (2, gettext_noop("birth years up to 2 apart")),
+            (5, gettext_noop("birth years 3 to 5 apart")),
+        ]
+        steps += [(10, gettext_noop("birth years 6 to 10 apart"))]
     levels += [_level(f"{diff} <= {years}", label) for years, label in steps]
-    levels.append(_else(_noop("birth years far apart")))
+    levels.append(_else(gettext_noop("birth years far apart")))
     return {
         "output_column_name": "birth",
         "comparison_description": "date or year of birth",
@@ -175,13 +182,13 @@ def document_comparison() -> dict[str, Any]:
         "output_column_name": "document",
         "comparison_description": "identity document number",
         "comparison_levels": [
-            _null("document_l IS NULL OR document_r IS NULL", _noop("document missing")),
-            _level("document_l = document_r", _noop("same document number")),
+            _null("document_l IS NULL OR document_r IS NULL", gettext_noop("document missing")),
+            _level("document_l = document_r", gettext_noop("same document number")),
             _level(
                 "levenshtein(document_l, document_r) <= 1",
-                _noop("document number one character off"),
+                gettext_noop("document number one character off"),
             ),
-            _else(_noop("document numbers differ")),
+            _else(gettext_noop("document numbers differ")),
         ],
     }
 
@@ -194,16 +201,19 @@ def origin_comparison() -> dict[str, Any]:
             _null(
                 "(origin_municipality_l IS NULL AND origin_department_l IS NULL) "
                 "OR (origin_municipality_r IS NULL AND origin_department_r IS NULL)",
-                _noop("place of origin missing"),
+                gettext_noop("place of origin missing"),
             ),
             _level(
                 "origin_municipality_l = origin_municipality_r",
-                _noop("same municipality of origin"),
+                gettext_noop("same municipality of origin"),
                 tf_adjustment_column="origin_municipality",
                 tf_adjustment_weight=0.5,
             ),
-            _level("origin_department_l = origin_department_r", _noop("same department of origin")),
-            _else(_noop("places of origin differ")),
+            _level(
+                "origin_department_l = origin_department_r",
+                gettext_noop("same department of origin"),
+            ),
+            _else(gettext_noop("places of origin differ")),
         ],
     }
 
@@ -242,14 +252,21 @@ def settings_for(model: str, dialect: str = "duckdb", link: bool = False) -> dic
         given_comparison(dialect),
         surname_comparison(dialect),
         birth_comparison(model),
-        _exact("sex", "sex", "sex", _noop("same sex"), _noop("sex differs"), _noop("sex missing")),
+        _exact(
+            "sex",
+            "sex",
+            "sex",
+            gettext_noop("same sex"),
+            gettext_noop("sex differs"),
+            gettext_noop("sex missing"),
+        ),
         _exact(
             "nationality",
             "nationality",
             "nationality",
-            _noop("same nationality"),
-            _noop("nationality differs"),
-            _noop("nationality missing"),
+            gettext_noop("same nationality"),
+            gettext_noop("nationality differs"),
+            gettext_noop("nationality missing"),
         ),
         origin_comparison(),
     ]
