@@ -295,7 +295,7 @@ def test_caseworker_finds_a_person_and_opens_the_timeline(
         axe_check(page, path)
     page.goto("/")
 
-    page.get_by_role("navigation").get_by_role("link", name=es("People")).click()
+    page.get_by_role("navigation").get_by_role("link", name=es("People"), exact=True).click()
     page.wait_for_url("**/people/")
     expect(page.get_by_role("heading", level=1)).to_have_text(es("Find a person"))
     axe_check_sizes(page, "search page, empty")

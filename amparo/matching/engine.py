@@ -2,7 +2,7 @@
 
 Public API (stable; other apps and the command line use it):
 
-- `dedupe(records, *, model="dedupe", threshold=0.9, backend="duckdb")
+- `dedupe(records, *, model="dedupe", threshold=0.5, backend="duckdb")
   -> (list[Pair], list[Cluster])`
 - `link(left, right, *, model="missing", top=10, backend="duckdb") -> list[Candidate]`
 - `person_records(queryset) -> list[dict]`: Person rows in the record layout.
@@ -270,7 +270,7 @@ def explain(row: dict[str, Any], labels: dict[str, dict[int, str]]) -> dict[str,
 
 
 def dedupe_frames(
-    frame: pd.DataFrame, *, model: str = "dedupe", threshold: float = 0.9, backend: str = "duckdb"
+    frame: pd.DataFrame, *, model: str = "dedupe", threshold: float = 0.5, backend: str = "duckdb"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pairs (record_id_l, record_id_r, match_probability) at or above the threshold and
     clusters (record_id, cluster_id) of all records, as DataFrames."""
@@ -300,7 +300,7 @@ def dedupe_frames(
 
 
 def dedupe(
-    records: Any, *, model: str = "dedupe", threshold: float = 0.9, backend: str = DEFAULT_BACKEND
+    records: Any, *, model: str = "dedupe", threshold: float = 0.5, backend: str = DEFAULT_BACKEND
 ) -> tuple[list[Pair], list[Cluster]]:
     pairs, clusters = dedupe_frames(
         prepare(records), model=model, threshold=threshold, backend=backend

@@ -140,6 +140,12 @@ def birth_comparison(model: str) -> dict[str, Any]:
             gettext_noop("same birth year (estimated on one side)"),
         ),
         _level(same_year, gettext_noop("same year, different day and month")),
+        # An age at a date or a bare year gives a year that may be one off: one year apart
+        # then is as good as the same year, and must not weigh like two dates a year apart.
+        _level(
+            f"(year_exact_l = 0 OR year_exact_r = 0) AND {diff} <= 1",
+            gettext_noop("birth years 1 apart (estimated on one side)"),
+        ),
         _level(
             f"birth_month_l = birth_month_r AND birth_day_l = birth_day_r AND {diff} <= 10",
             gettext_noop("same day and month, year differs"),
@@ -230,6 +236,9 @@ def blocking_rules(model: str) -> list[str]:
             "l.s1_key = r.s1_key AND l.g1_key = r.g1_key AND l.birth_decade = r.birth_decade",
             "l.birth_date = r.birth_date AND l.g_init = r.g_init",
             "l.document = r.document",
+            # Estimated years: one year either way (the year rules above need the same year).
+            "l.s1_key = r.s1_key AND l.g_init = r.g_init AND abs(l.birth_year - r.birth_year) = 1",
+            "l.s1_key = r.s2_key AND l.g_init = r.g_init AND abs(l.birth_year - r.birth_year) = 1",
         ]
     # Linking: the left file (reports) is small, so wider blocks are affordable.
     return [

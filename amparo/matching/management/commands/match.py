@@ -1,6 +1,6 @@
 """manage.py match: the matching engine on files (contract documented in docs/matching.md).
 
-  match dedupe INPUT.csv --out DIR [--model dedupe] [--threshold 0.9] [--backend duckdb|spark]
+  match dedupe INPUT.csv --out DIR [--model dedupe] [--threshold 0.5] [--backend duckdb|spark]
       -> DIR/pairs.csv (record_id_l, record_id_r, match_probability)
          DIR/clusters.csv (record_id, cluster_id)
   match link LEFT.csv RIGHT.csv --out DIR [--model missing] [--top 10] [--backend ...]
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         dedupe.add_argument("input", type=Path)
         dedupe.add_argument("--out", type=Path, required=True)
         dedupe.add_argument("--model", default="dedupe", choices=MODELS)
-        dedupe.add_argument("--threshold", type=float, default=0.9)
+        dedupe.add_argument("--threshold", type=float, default=0.5)
         dedupe.add_argument("--backend", default="duckdb", choices=engine.BACKENDS)
         link = sub.add_parser("link", help="ranked candidates in RIGHT for each LEFT record")
         link.add_argument("left", type=Path)
