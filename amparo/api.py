@@ -11,9 +11,13 @@ from amparo.cases.api import router as cases_router
 from amparo.core.api import router as core_router
 from amparo.core.apierrors import install_error_handlers
 from amparo.core.tokens import TokenAuth
+from amparo.flows.api import router as flows_router
 from amparo.imports.api import router as imports_router
+from amparo.labour.api import router as labour_router
 from amparo.matching.api import router as matching_router
 from amparo.people.api import router as people_router
+from amparo.recommendations.api import router as recommendations_router
+from amparo.stats.api import router as stats_router
 from amparo.tracing.api import router as tracing_router
 
 
@@ -42,3 +46,7 @@ api.add_router("/", assistance_router)
 api.add_router("/", imports_router)
 api.add_router("/", matching_router)
 api.add_router("/", tracing_router)
+api.add_router("/", labour_router)
+api.add_router("/", flows_router)
+api.add_router("/", stats_router)
+api.add_router("/", recommendations_router)

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "amparo.assistance",
     "amparo.matching",
     "amparo.tracing",
+    "amparo.labour",
+    "amparo.flows",
+    "amparo.stats",
+    "amparo.recommendations",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,10 @@ urlpatterns = [
     path("imports/", include("amparo.imports.urls")),
     path("matching/", include("amparo.matching.urls")),
     path("tracing/", include("amparo.tracing.urls")),
+    path("labour/", include("amparo.labour.urls")),
+    path("flows/", include("amparo.flows.urls")),
+    path("stats/", include("amparo.stats.urls")),
+    path("recommendations/", include("amparo.recommendations.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -23,6 +23,7 @@ from amparo.core.permissions import ROLE_PERMISSIONS, Perm
 from amparo.people.actions import DocumentInput
 
 from .conftest import api_client, register
+from .matrix import app_matrices
 
 pytestmark = pytest.mark.django_db
 
@@ -146,9 +147,20 @@ def test_every_operation_is_covered() -> None:
     from .test_person_merge import MERGE_OPERATIONS
     from .test_tracing_api import TRACING_OPERATIONS
 
-    assert _schema_operations() == set(OPERATIONS) | set(CASE_OPERATIONS) | set(
-        ASSISTANCE_OPERATIONS
-    ) | set(IMPORT_OPERATIONS) | MERGE_OPERATIONS | MATCH_OPERATIONS | set(TRACING_OPERATIONS)
+    apps: set[tuple[str, str]] = set()
+    for module in app_matrices().values():
+        apps |= getattr(module, "API_OPERATIONS", set())
+    assert (
+        _schema_operations()
+        == set(OPERATIONS)
+        | set(CASE_OPERATIONS)
+        | set(ASSISTANCE_OPERATIONS)
+        | set(IMPORT_OPERATIONS)
+        | MERGE_OPERATIONS
+        | MATCH_OPERATIONS
+        | set(TRACING_OPERATIONS)
+        | apps
+    )
 
 
 def _call(client: Client, method: str, path: str, op: Op) -> int:

@@ -20,21 +20,9 @@ from amparo.people.actions import DocumentInput
 from amparo.people.models import Person
 
 from .conftest import register
+from .matrix import Row, app_matrices
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Row:
-    perm: Perm | None  # None: any signed-in user
-    ok: int  # the answer when the role may
-    data: dict[str, Any] | None = None  # the POST body
-    query: str = ""
-    person: bool = False  # the URL names a person: another institution's answers 404
-    record: bool = False  # the URL names a case, referral or register entry: another's is 404
-    picks: bool = False  # the body names the person: another institution's is refused (422)
-    public: int | None = None  # the answer to someone not signed in; None: sent to sign in
-    open: bool = False  # reachable before the second factor
 
 
 PERSON_FORM = {"sex": "U", "birth_date_precision": "exact"}
@@ -264,6 +252,9 @@ ROWS: dict[tuple[str, str], Row] = {
         Perm.PERSON_MERGE, 302, data={"decision": "different", "reason": "Hermanas"}, record=True
     ),
 }
+APPS = app_matrices()
+for _module in APPS.values():
+    ROWS.update(getattr(_module, "WEB_ROWS", {}))
 SECOND_FACTOR_ROLES = [
     r for r in Role if r in {Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN, Role.AUDITOR}
 ]
@@ -316,6 +307,7 @@ def _world(
     imports: bool = False,
     matching: bool = False,
     tracing: bool = False,
+    app: str | None = None,
 ) -> World:
     own = make_user(Role.CASEWORKER, "MINEX")
     other = make_user(Role.CASEWORKER, "SBS")
@@ -334,10 +326,12 @@ def _world(
         from .test_tracing_web import tracing_world
 
         world.case_args = tracing_world(make_user, holder, world.target)
+    if app is not None and hasattr(APPS[app], "web_world"):
+        world.case_args = APPS[app].web_world(make_user, holder, world.target)
     return world
 
 
-def _needs(name: str) -> dict[str, bool]:
+def _needs(name: str) -> dict[str, Any]:
     """What the world of a URL needs beyond people: cases, register entries or import jobs."""
     app = name.split(":")[0]
     return {
@@ -346,6 +340,7 @@ def _needs(name: str) -> dict[str, bool]:
         "imports": app == "imports",
         "matching": app == "matching",
         "tracing": app == "tracing",
+        "app": app if app in APPS else None,
     }
 
 
@@ -523,6 +518,9 @@ def _request(client: Client, key: tuple[str, str], world: World) -> Any:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         data["file"] = SimpleUploadedFile("nota.png", PNG, content_type="image/png")
+    module = APPS.get(name.split(":")[0])
+    if module is not None and hasattr(module, "web_post_data"):
+        data = module.web_post_data(name, data, world)
     return client.post(url, data)
 
 
@@ -537,6 +535,8 @@ def test_page_by_role_and_institution(make_user, key, role, where) -> None:  # t
     row = ROWS[key]
     if row.perm is not None and row.perm not in ROLE_PERMISSIONS[role]:
         expected = 403
+    elif row.other is not None and where == "other":
+        expected = row.other
     elif (row.person or row.record) and where == "other":
         expected = 404  # another institution's person does not exist for this user
     elif row.picks and where == "other":

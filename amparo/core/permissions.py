@@ -33,10 +33,32 @@ class Perm(StrEnum):
     TRACING_READ = "tracing.read"
     TRACING_WRITE = "tracing.write"
     TRACING_IDENTIFY = "tracing.identify"
+    # Labour migration: recruiter register, job offers and workers, workplace visits; deciding
+    # on a recruiter's authorisation or sanction is a supervisor's call.
+    LABOUR_READ = "labour.read"
+    LABOUR_WRITE = "labour.write"
+    LABOUR_DECIDE = "labour.decide"
+    # Migratory flows: counts entered at border points; the alert phases are acknowledged and
+    # the false-alarm budget set by supervisors (the coordinator's institution, checked there).
+    FLOWS_READ = "flows.read"
+    FLOWS_WRITE = "flows.write"
+    FLOWS_COORDINATE = "flows.coordinate"
+    # Statistics: STATS_READ sees tables; the records behind a figure name people, so opening
+    # them is a supervisor's right only.
+    STATS_RECORDS = "stats.records"
+    # Recommendations monitoring: read by every signed-in user; focal points write updates;
+    # validators and the national coordinator sign them off; moderation of civil society input.
+    RECS_READ = "recs.read"
+    RECS_WRITE = "recs.write"
+    RECS_VALIDATE = "recs.validate"
 
 
-_EVERYONE = {Perm.REFERENCE_READ}
+_EVERYONE = {Perm.REFERENCE_READ, Perm.RECS_READ, Perm.FLOWS_READ}
 _CASEWORK = {
+    Perm.LABOUR_READ,
+    Perm.LABOUR_WRITE,
+    Perm.FLOWS_WRITE,
+    Perm.RECS_WRITE,
     Perm.PERSON_READ,
     Perm.PERSON_WRITE,
     Perm.CASE_READ,
@@ -63,10 +85,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.BREAK_GLASS,
             # Bulk imports write many people's records at once: a supervisor's call.
             Perm.IMPORT_RUN,
+            Perm.LABOUR_DECIDE,
+            Perm.FLOWS_COORDINATE,
+            Perm.STATS_RECORDS,
+            Perm.RECS_VALIDATE,
         }
     ),
     # Analysts work with figures, never with named people.
-    Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_READ}),
+    Role.ANALYST: frozenset(_EVERYONE | {Perm.STATS_READ, Perm.RECS_WRITE}),
     # Administrators manage accounts; they do not read case files by virtue of the role.
     Role.INSTITUTION_ADMIN: frozenset(_EVERYONE | {Perm.USER_MANAGE}),
     Role.SYSTEM_ADMIN: frozenset(_EVERYONE | {Perm.USER_MANAGE}),

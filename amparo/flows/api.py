@@ -1,0 +1,5 @@
+"""REST endpoints of the flows app."""
+
+from ninja import Router
+
+router = Router(tags=["flows"])

@@ -1,0 +1,5 @@
+"""REST endpoints of the labour app."""
+
+from ninja import Router
+
+router = Router(tags=["labour"])
