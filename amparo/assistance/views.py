@@ -36,7 +36,8 @@ from amparo.core.export import csv_response
 from amparo.core.models import Country, Site, User
 from amparo.core.permissions import Perm, has_perm, require
 from amparo.people.models import Person
-from amparo.people.queries import person_search, persons_visible_to
+from amparo.people.picker import person_picker, picker_query, visible_people
+from amparo.people.queries import person_search
 
 from . import actions, queries
 from .forms import (
@@ -126,49 +127,6 @@ def _record_sites(actor: User, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
 RECORD_SITE_KINDS = (Site.Kind.CONSULATE, Site.Kind.MOBILE_CONSULATE, Site.Kind.OFFICE)
 
 
-def _visible_people(actor: User, ids: set[Any]) -> dict[Any, Person]:
-    ids = {i for i in ids if i}
-    return {p.pk: p for p in persons_visible_to(actor).filter(pk__in=ids)} if ids else {}
-
-
-def _picked(actor: User, form: Form, name: str) -> Person | None:
-    """The person a bound form had picked, if the actor may see them (to show it again)."""
-    if not form.is_bound:
-        return None
-    try:
-        pk = uuid.UUID(str(form.data.get(name, "")))
-    except ValueError:
-        return None
-    return persons_visible_to(actor).filter(pk=pk).first()
-
-
-def _picker(actor: User, form: Form, name: str, query: str = "") -> dict[str, Any]:
-    """What a person picker shows: the person picked, then the people a search found."""
-    picked = _picked(actor, form, name)
-    found = person_search(actor=actor, query=query[:100]) if query else None
-    people = [picked] if picked else []
-    if found:
-        people += [p for p in found.people if picked is None or p.pk != picked.pk]
-    return {
-        "name": name,
-        "id": form.auto_id % name,  # type: ignore[operator]
-        "prefix": getattr(form, "key", ""),
-        "field": form[name],
-        "people": people,
-        "picked": picked.pk if picked else None,
-        "query": query,
-        "searched": found is not None,
-        "truncated": bool(found and found.truncated),
-    }
-
-
-def _query_for(request: HttpRequest, name: str) -> str:
-    """A picker's search sent without JavaScript (the page itself, with the results)."""
-    if request.method != "GET" or request.GET.get("name", "person") != name:
-        return ""
-    return request.GET.get("q", "").strip()[:100]
-
-
 def _case_label(case: Case) -> str:
     protocol = protocol_get(case.protocol_code, case.protocol_version)
     return text(protocol.name) if protocol else case.protocol_code
@@ -237,7 +195,7 @@ def _latest_contacts(actor: User) -> list[dict[str, Any]]:
         .select_related("reason", "caller_country")
         .order_by("-received_at", "-id")[:LATEST_CONTACTS]
     )
-    people = _visible_people(actor, {r.person_id for r in rows})
+    people = visible_people(actor, {r.person_id for r in rows})
     return [{"contact": r, "person": people.get(r.person_id)} for r in rows]
 
 
@@ -266,7 +224,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Contact logged."))
             return _see_other(reverse("assistance:contact_new"))
-    picker = _picker(request.user, form, "person", _query_for(request, "person"))
+    picker = person_picker(request.user, form, "person", picker_query(request, "person"))
     picker["cases"] = True
     chosen_case = form.data.get("case", "") if form.is_bound else ""
     context = {
@@ -464,7 +422,9 @@ def _consular_page(
             {
                 "mobile_form": mobile_form,
                 "service_form": service_form,
-                "picker": _picker(actor, service_form, "person", _query_for(request, "person")),
+                "picker": person_picker(
+                    actor, service_form, "person", picker_query(request, "person")
+                ),
                 "errors": _summary(mobile_form, service_form),
             }
         )
@@ -551,7 +511,7 @@ def _register_list(
         records = records.filter(status=v["status"])
     records = records.select_related("site", "institution").order_by(*order)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    people = _visible_people(request.user, {r.person_id for r in page})
+    people = visible_people(request.user, {r.person_id for r in page})
     statuses_by = dict(statuses)
     query = request.GET.copy()
     query.pop("page", None)
@@ -610,9 +570,9 @@ def civil_registry_new(request: HttpRequest) -> HttpResponse:
         "assistance/civil_registry_new.html",
         {
             "form": form,
-            "picker": _picker(request.user, form, "person", _query_for(request, "person")),
-            "other_picker": _picker(
-                request.user, form, "other_person", _query_for(request, "other_person")
+            "picker": person_picker(request.user, form, "person", picker_query(request, "person")),
+            "other_picker": person_picker(
+                request.user, form, "other_person", picker_query(request, "other_person")
             ),
             "errors": _summary(form),
         },
@@ -689,7 +649,7 @@ def _civil_page(
         first, again = STEP_BUTTONS.get(target, (target, None))
         label = again if again and record.status == CivilRegistration.Status.REJECTED else first
         steps.append({"status": target, "form": form, "label": label})
-    people = _visible_people(request.user, {record.person_id, record.other_person_id})
+    people = visible_people(request.user, {record.person_id, record.other_person_id})
     other = (
         Person.objects.filter(pk=record.other_person_id).first() if record.other_person_id else None
     )
@@ -788,7 +748,7 @@ def travel_document_new(request: HttpRequest) -> HttpResponse:
         "assistance/travel_document_new.html",
         {
             "form": form,
-            "picker": _picker(request.user, form, "person", _query_for(request, "person")),
+            "picker": person_picker(request.user, form, "person", picker_query(request, "person")),
             "errors": _summary(form),
         },
         status=status,
@@ -810,7 +770,7 @@ def _travel_page(
     context: dict[str, Any] = {
         "record": record,
         "status_label": _status_label(record),
-        "visible": _visible_people(request.user, {record.person_id}),
+        "visible": visible_people(request.user, {record.person_id}),
         "age": actions.age_on(record.person, record.requested_on),
         "parents": [
             {**p, "relation": dict(PARENT_RELATIONS).get(p.get("relation"), "")}

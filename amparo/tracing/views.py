@@ -23,8 +23,8 @@ from amparo.assistance.views import _countries
 from amparo.core.errors import Conflict, InvalidInput, NotFound
 from amparo.core.models import Site, User
 from amparo.core.permissions import Perm, has_perm, require
-from amparo.people.models import Person
-from amparo.people.queries import person_search, persons_visible_to
+from amparo.people.picker import person_picker, picker_query, visible_people
+from amparo.people.queries import person_search
 
 from . import actions, queries
 from .forms import (
@@ -86,42 +86,6 @@ def _summary(*forms: Form | None) -> list[dict[str, str]]:
             for message in errors:
                 items.append({"message": str(message), "anchor": anchor, "label": label})
     return items
-
-
-def _picker(actor: User, form: Form, name: str, query: str = "") -> dict[str, Any]:
-    """A person picker: the person the bound form had picked, then the people a search found."""
-    picked = None
-    if form.is_bound:
-        try:
-            picked = persons_visible_to(actor).filter(pk=uuid.UUID(form.data.get(name, ""))).first()
-        except ValueError:
-            picked = None
-    found = person_search(actor=actor, query=query[:100]) if query else None
-    people = [picked] if picked else []
-    if found:
-        people += [p for p in found.people if picked is None or p.pk != picked.pk]
-    return {
-        "name": name,
-        "id": form.auto_id % name,  # type: ignore[operator]
-        "prefix": getattr(form, "key", ""),
-        "field": form[name],
-        "people": people,
-        "picked": picked.pk if picked else None,
-        "query": query,
-        "searched": found is not None,
-        "truncated": bool(found and found.truncated),
-    }
-
-
-def _query_for(request: HttpRequest, name: str) -> str:
-    if request.method != "GET" or request.GET.get("name", "person") != name:
-        return ""
-    return request.GET.get("q", "").strip()[:100]
-
-
-def _visible_people(actor: User, ids: set[Any]) -> dict[Any, Person]:
-    ids = {i for i in ids if i}
-    return {p.pk: p for p in persons_visible_to(actor).filter(pk__in=ids)} if ids else {}
 
 
 def _own_sites(actor: User) -> list[tuple[str, str]]:
@@ -243,9 +207,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "tracing/report_new.html",
         {
             "form": form,
-            "picker": _picker(request.user, form, "person", _query_for(request, "person")),
-            "reporter_picker": _picker(
-                request.user, form, "reporter", _query_for(request, "reporter")
+            "picker": person_picker(request.user, form, "person", picker_query(request, "person")),
+            "reporter_picker": person_picker(
+                request.user, form, "reporter", picker_query(request, "reporter")
             ),
             "errors": _summary(form),
         },
@@ -270,7 +234,7 @@ def _report_page(
     searches = list(report.search_requests.select_related("site", "country"))
     context: dict[str, Any] = {
         "report": report,
-        "visible": _visible_people(actor, {report.person_id, report.reporter_id}),
+        "visible": visible_people(actor, {report.person_id, report.reporter_id}),
         "searches": [
             {
                 "search": s,
@@ -684,7 +648,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "tracing/request_new.html",
         {
             "form": form,
-            "picker": _picker(request.user, form, "child", _query_for(request, "child")),
+            "picker": person_picker(request.user, form, "child", picker_query(request, "child")),
             "errors": _summary(form),
         },
         status=422 if request.method == "POST" else 200,
@@ -710,7 +674,7 @@ def _request_page(
     initial = {"version": record.version}
     may_write = _write(request) and record.status in actions.OPEN_STATUSES
     candidates = list(record.candidates.select_related("person", "decided_by"))
-    visible = _visible_people(actor, {record.child_id, *(c.person_id for c in candidates)})
+    visible = visible_people(actor, {record.child_id, *(c.person_id for c in candidates)})
     countries = dict(_countries())
     relations = dict(TracingCandidate.Relation.choices)
     rows = []
@@ -748,7 +712,7 @@ def _request_page(
     if may_write:
         form = keep if isinstance(keep, CandidateForm) else CandidateForm(initial=initial)
         context["candidate_form"] = form
-        context["picker"] = _picker(actor, form, "person", _query_for(request, "person"))
+        context["picker"] = person_picker(actor, form, "person", picker_query(request, "person"))
         context["outcome_form"] = (
             keep
             if isinstance(keep, OutcomeForm)
