@@ -1,0 +1,66 @@
+"""`manage.py recommendations parse FILE --out OUT.json` (and `import-uhri FILE`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amparo.recommendations.errors import ParseError
+from amparo.recommendations.parsing import parse_file
+
+
+class Command(BaseCommand):
+    help = "Recommendations monitoring: parse UN documents, import UHRI exports."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        parse = sub.add_parser("parse", help="Parse a text, DOCX or PDF document to JSON.")
+        parse.add_argument("file")
+        parse.add_argument("--out", help="Write the JSON here (default: standard output).")
+        uhri = sub.add_parser("import-uhri", help="Import a UHRI JSON export (re-importable).")
+        uhri.add_argument("file")
+
+    def handle(self, *args: object, **options: Any) -> None:
+        if options["subcommand"] == "parse":
+            self._parse(options["file"], options.get("out"))
+        else:
+            self._import_uhri(options["file"])
+
+    def _parse(self, file: str, out: str | None) -> None:
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            doc = parse_file(path)
+        except ParseError as exc:
+            raise CommandError(f"{file}: {exc.message}") from exc
+        text = json.dumps(doc.to_json(), ensure_ascii=False, indent=2)
+        if out:
+            Path(out).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(
+                f"{doc.symbol or '?'} ({doc.kind}, {doc.language}): {len(doc.paragraphs)} "
+                f"paragraphs, {len(doc.recommendations)} recommendations, {len(doc.turns)} turns "
+                f"→ {out}"
+            )
+        else:
+            sys.stdout.write(text + "\n")
+
+    def _import_uhri(self, file: str) -> None:
+        from amparo.core.errors import InvalidInput
+        from amparo.recommendations.uhri import uhri_import
+
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            with path.open("rb") as fh:
+                result = uhri_import(actor=None, stream=fh)
+        except InvalidInput as exc:
+            raise CommandError("; ".join(m for ms in exc.errors.values() for m in ms)) from exc
+        self.stdout.write(
+            f"{result.created} created, {result.changed} changed, {result.unchanged} unchanged"
+        )
