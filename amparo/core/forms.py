@@ -1,13 +1,21 @@
-"""What every web form shares: an action's refusal shown next to the fields it names."""
+"""What every web form shares: an action's refusal shown next to the fields it names, and the
+answer to a posted form (done, refused, or in conflict)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .errors import InvalidInput
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+
+from .errors import Conflict, InvalidInput
 
 if TYPE_CHECKING:
     from django import forms
+
+T = TypeVar("T")
 
 
 class ActionErrors:
@@ -37,7 +45,51 @@ class ActionErrors:
         return None
 
     def add_action_errors(self, exc: InvalidInput) -> None:
-        for key, messages in exc.errors.items():
+        for key, texts in exc.errors.items():
             target = self.field_for(key)
-            for message in messages:
+            for message in texts:
                 self.add_error(target, message)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What became of a submitted form: done (with the action's result), refused (the messages
+    are on the form), or in conflict with a change made meanwhile (shown as 409)."""
+
+    done: bool
+    result: T | None = None
+    conflict: Conflict | None = None
+
+
+def submit(form: forms.Form, run: Callable[[dict[str, Any]], T]) -> Outcome[T]:
+    """Runs the action on a valid form's cleaned data. The action's refusal goes to the form's
+    fields (the form must mix in ActionErrors); a version conflict is handed back."""
+    if not form.is_valid():
+        return Outcome(False)
+    try:
+        result = run(form.cleaned_data)
+    except InvalidInput as exc:
+        form.add_action_errors(exc)  # type: ignore[attr-defined]
+        return Outcome(False)
+    except Conflict as exc:
+        return Outcome(False, conflict=exc)
+    return Outcome(True, result=result)
+
+
+def form_response(
+    request: HttpRequest,
+    form: forms.Form,
+    outcome: Outcome[Any],
+    *,
+    success: str,
+    done: Callable[[], HttpResponse],
+    page: Callable[..., HttpResponse],
+) -> HttpResponse:
+    """The answer to a form posted on a record's page: on to `done` with a message, or the page
+    again — 409 with the conflicting change, or 422 with the messages at the fields."""
+    if outcome.conflict is not None:
+        return page(status=409, conflict=outcome.conflict)
+    if outcome.done:
+        messages.success(request, success)
+        return done()
+    return page(status=422, bound=form)

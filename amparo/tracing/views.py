@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.assistance.views import _countries
 from amparo.core.errors import Conflict, InvalidInput, NotFound
+from amparo.core.forms import form_response, submit
 from amparo.core.models import Site, User
 from amparo.core.permissions import Perm, has_perm, require
 from amparo.people.picker import person_picker, picker_query, visible_people
@@ -323,22 +325,23 @@ def report_forensic(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
 def report_search(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     require(request.user, Perm.TRACING_WRITE)
     form = SearchForm(request.POST, consulates=_consulates(), countries=_countries())
-    if form.is_valid():
-        try:
-            actions.search_request_send(
-                actor=request.user,
-                report_id=report_id,
-                data=form.to_input(),
-                version=form.cleaned_data["version"],
-            )
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        except Conflict as exc:
-            return _report_page(request, report_id, status=409, conflict=exc)
-        else:
-            messages.success(request, _("Search request recorded."))
-            return _report_done(report_id, "#searches-heading")
-    return _report_page(request, report_id, status=422, bound=form)
+    outcome = submit(
+        form,
+        lambda d: actions.search_request_send(
+            actor=request.user,
+            report_id=report_id,
+            data=form.to_input(),
+            version=d["version"],
+        ),
+    )
+    return form_response(
+        request,
+        form,
+        outcome,
+        success=_("Search request recorded."),
+        done=lambda: _report_done(report_id, "#searches-heading"),
+        page=partial(_report_page, request, report_id),
+    )
 
 
 @login_required
@@ -355,20 +358,23 @@ def search_answer(request: HttpRequest, search_id: uuid.UUID) -> HttpResponse:
     if search is None:
         raise NotFound
     form = AnswerForm(request.POST, key=f"answer-{search.pk.hex[:8]}")
-    if form.is_valid():
-        try:
-            actions.search_request_answer(
-                actor=request.user,
-                search_id=search_id,
-                answer=form.cleaned_data["answer"],
-                answered_on=form.cleaned_data["answered_on"],
-            )
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("Answer recorded."))
-            return _report_done(search.report_id, "#searches-heading")
-    return _report_page(request, search.report_id, status=422, bound=form)
+    outcome = submit(
+        form,
+        lambda d: actions.search_request_answer(
+            actor=request.user,
+            search_id=search_id,
+            answer=d["answer"],
+            answered_on=d["answered_on"],
+        ),
+    )
+    return form_response(
+        request,
+        form,
+        outcome,
+        success=_("Answer recorded."),
+        done=lambda: _report_done(search.report_id, "#searches-heading"),
+        page=partial(_report_page, request, search.report_id),
+    )
 
 
 @login_required
@@ -376,22 +382,23 @@ def search_answer(request: HttpRequest, search_id: uuid.UUID) -> HttpResponse:
 def report_found(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     require(request.user, Perm.TRACING_WRITE)
     form = FoundForm(request.POST, countries=_countries())
-    if form.is_valid():
-        try:
-            actions.report_found_alive(
-                actor=request.user,
-                report_id=report_id,
-                data=form.to_input(),
-                version=form.cleaned_data["version"],
-            )
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        except Conflict as exc:
-            return _report_page(request, report_id, status=409, conflict=exc)
-        else:
-            messages.success(request, _("Recorded: found alive. Consular assistance follows."))
-            return _report_done(report_id)
-    return _report_page(request, report_id, status=422, bound=form)
+    outcome = submit(
+        form,
+        lambda d: actions.report_found_alive(
+            actor=request.user,
+            report_id=report_id,
+            data=form.to_input(),
+            version=d["version"],
+        ),
+    )
+    return form_response(
+        request,
+        form,
+        outcome,
+        success=_("Recorded: found alive. Consular assistance follows."),
+        done=lambda: _report_done(report_id),
+        page=partial(_report_page, request, report_id),
+    )
 
 
 @login_required
@@ -557,24 +564,24 @@ def _remains_done(remains_id: uuid.UUID) -> HttpResponse:
 def remains_burial(request: HttpRequest, remains_id: uuid.UUID) -> HttpResponse:
     require(request.user, Perm.TRACING_WRITE)
     form = BurialForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.remains_update_burial(
-                actor=request.user,
-                remains_id=remains_id,
-                burial_place=d["burial_place"],
-                grave_reference=d["grave_reference"],
-                version=d["version"],
-            )
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        except Conflict as exc:
-            return _remains_page(request, remains_id, status=409, conflict=exc)
-        else:
-            messages.success(request, _("Burial place recorded."))
-            return _remains_done(remains_id)
-    return _remains_page(request, remains_id, status=422, bound=form)
+    outcome = submit(
+        form,
+        lambda d: actions.remains_update_burial(
+            actor=request.user,
+            remains_id=remains_id,
+            burial_place=d["burial_place"],
+            grave_reference=d["grave_reference"],
+            version=d["version"],
+        ),
+    )
+    return form_response(
+        request,
+        form,
+        outcome,
+        success=_("Burial place recorded."),
+        done=lambda: _remains_done(remains_id),
+        page=partial(_remains_page, request, remains_id),
+    )
 
 
 @login_required
@@ -582,23 +589,24 @@ def remains_burial(request: HttpRequest, remains_id: uuid.UUID) -> HttpResponse:
 def remains_identify(request: HttpRequest, remains_id: uuid.UUID) -> HttpResponse:
     require(request.user, Perm.TRACING_IDENTIFY)
     form = IdentifyForm(request.POST, reports=_identifiable_reports(request.user))
-    if form.is_valid():
-        try:
-            actions.remains_identify(
-                actor=request.user,
-                remains_id=remains_id,
-                data=form.to_input(),
-                version=form.cleaned_data["version"],
-            )
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        except Conflict as exc:
-            return _remains_page(request, remains_id, status=409, conflict=exc)
-        else:
-            messages.success(request, _("Remains identified; the report now says found deceased."))
-            return _remains_done(remains_id)
+    outcome = submit(
+        form,
+        lambda d: actions.remains_identify(
+            actor=request.user,
+            remains_id=remains_id,
+            data=form.to_input(),
+            version=d["version"],
+        ),
+    )
     queries.remains_get(actor=request.user, remains_id=remains_id)  # 404 outside the scope
-    return _remains_page(request, remains_id, status=422, bound=form)
+    return form_response(
+        request,
+        form,
+        outcome,
+        success=_("Remains identified; the report now says found deceased."),
+        done=lambda: _remains_done(remains_id),
+        page=partial(_remains_page, request, remains_id),
+    )
 
 
 # --- family tracing -------------------------------------------------------------------------
@@ -736,25 +744,25 @@ def _request_done(request_id: uuid.UUID, anchor: str = "") -> HttpResponse:
 def candidate_add(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     require(request.user, Perm.TRACING_WRITE)
     form = CandidateForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.tracing_candidate_add(
-                actor=request.user,
-                request_id=request_id,
-                person_id=d["person"],
-                relation=d["relation"],
-                how_found=d["how_found"],
-                version=d["version"],
-            )
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        except Conflict as exc:
-            return _request_page(request, request_id, status=409, conflict=exc)
-        else:
-            messages.success(request, _("Relative added; verify them before reunification."))
-            return _request_done(request_id, "#candidates-heading")
-    return _request_page(request, request_id, status=422, bound=form)
+    outcome = submit(
+        form,
+        lambda d: actions.tracing_candidate_add(
+            actor=request.user,
+            request_id=request_id,
+            person_id=d["person"],
+            relation=d["relation"],
+            how_found=d["how_found"],
+            version=d["version"],
+        ),
+    )
+    return form_response(
+        request,
+        form,
+        outcome,
+        success=_("Relative added; verify them before reunification."),
+        done=lambda: _request_done(request_id, "#candidates-heading"),
+        page=partial(_request_page, request, request_id),
+    )
 
 
 @login_required
@@ -803,22 +811,22 @@ def request_outcome(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse
         (v, label) for v, label in TracingRequest.Status.choices if v != TracingRequest.Status.OPEN
     ]
     form = OutcomeForm(request.POST, statuses=statuses)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.tracing_outcome(
-                actor=request.user,
-                request_id=request_id,
-                status=d["status"],
-                on=d["on"],
-                reason=d["reason"],
-                version=d["version"],
-            )
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        except Conflict as exc:
-            return _request_page(request, request_id, status=409, conflict=exc)
-        else:
-            messages.success(request, _("Outcome recorded."))
-            return _request_done(request_id)
-    return _request_page(request, request_id, status=422, bound=form)
+    outcome = submit(
+        form,
+        lambda d: actions.tracing_outcome(
+            actor=request.user,
+            request_id=request_id,
+            status=d["status"],
+            on=d["on"],
+            reason=d["reason"],
+            version=d["version"],
+        ),
+    )
+    return form_response(
+        request,
+        form,
+        outcome,
+        success=_("Outcome recorded."),
+        done=lambda: _request_done(request_id),
+        page=partial(_request_page, request, request_id),
+    )
