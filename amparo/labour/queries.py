@@ -1,0 +1,409 @@
+"""Reads of the labour registers, scoped to the actor, and the public check.
+
+Who sees what (docs/labour.md):
+
+- The **recruiter register** (organisations and individuals who recruit for work abroad, not
+  migrants) is network-wide for anyone with `labour.read`: consulates must know whether the
+  agency that sent a worker is authorised. Only the labour ministry (MINTRAB and its units)
+  writes it, and only its supervisors decide.
+- **Fraud reports** from the public reach the labour ministry's queue only.
+- **Job offers and placements** (workers) are seen by the institution that recorded them; a
+  protected worker only by the recording team.
+- **Workplace visits and support services** are seen by the institution that recorded them
+  (the consulate's ministry).
+- **Figures** (counts) name no one: with `stats.read` they cover the network, otherwise what
+  the actor's institution recorded.
+- The **public check** reveals public fields only, for recruiters that were ever authorised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from amparo.core.audit import audit_record
+from amparo.core.errors import NotFound
+from amparo.core.models import Institution, User
+from amparo.core.permissions import Perm, has_perm
+
+from .models import (
+    FraudReport,
+    JobOffer,
+    PamphletDistribution,
+    Placement,
+    Recruiter,
+    SupportService,
+    WorkplaceVisit,
+)
+from .names import normalise_name, normalise_number
+
+PUBLIC_MIN_CHARS = 3
+PUBLIC_LIMIT = 20
+PUBLIC_TTL = 60  # seconds; every status change also invalidates the cached answers
+PUBLIC_STATUSES = (
+    Recruiter.Status.AUTHORISED,
+    Recruiter.Status.SUSPENDED,
+    Recruiter.Status.REVOKED,
+)
+# Recruited means selected and beyond: the worker left, is abroad or came back.
+RECRUITED = (
+    Placement.Status.SELECTED,
+    Placement.Status.PREPARED,
+    Placement.Status.DEPLOYED,
+    Placement.Status.RETURNED,
+)
+
+
+def ministry_code() -> str:
+    """The labour ministry, which keeps the recruiter register (MINTRAB)."""
+    return getattr(settings, "AMPARO_LABOUR_MINISTRY", "MINTRAB")
+
+
+def ministry_ids() -> set[uuid.UUID]:
+    """The ministry and its units (MINTRAB_DGE, MINTRAB_DML): each may keep the register."""
+    found: set[uuid.UUID] = set()
+    frontier = set(Institution.objects.filter(code=ministry_code()).values_list("pk", flat=True))
+    while frontier:
+        found |= frontier
+        frontier = (
+            set(Institution.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            - found
+        )
+    return found
+
+
+def is_ministry(actor: User) -> bool:
+    return actor.institution_id is not None and actor.institution_id in ministry_ids()
+
+
+def family_ids(actor: User) -> set[uuid.UUID]:
+    """The actor's institution, its parent and its units: whose offices it may work at."""
+    if actor.institution_id is None:
+        return set()
+    inst = actor.institution
+    ids = {inst.pk, *Institution.objects.filter(parent_id=inst.pk).values_list("pk", flat=True)}
+    if inst.parent_id:
+        ids.add(inst.parent_id)
+    return ids
+
+
+def _readable(actor: User) -> bool:
+    return has_perm(actor, Perm.LABOUR_READ) and actor.institution_id is not None
+
+
+# ---------------------------------------------------------------- recruiter register
+
+
+def recruiters_visible_to(actor: User) -> QuerySet[Recruiter]:
+    return Recruiter.objects.all() if _readable(actor) else Recruiter.objects.none()
+
+
+def recruiter_get(*, actor: User, recruiter_id: uuid.UUID) -> Recruiter:
+    recruiter = recruiters_visible_to(actor).filter(pk=recruiter_id).first()
+    if recruiter is None:
+        raise NotFound
+    return recruiter
+
+
+def recruiter_search(actor: User, query: str = "", status: str = "") -> QuerySet[Recruiter]:
+    records = recruiters_visible_to(actor)
+    if status in Recruiter.Status.values:
+        records = records.filter(status=status)
+    query = query.strip()[:100]
+    if query:
+        number = normalise_number(query)
+        key = normalise_name(query)
+        cond = Q(name_key__contains=key) if key else Q(pk__in=[])
+        if number:
+            cond |= Q(number=number)
+        digits = "".join(ch for ch in query.upper() if ch.isalnum())
+        if digits and any(ch.isdigit() for ch in digits):
+            cond |= Q(tax_number=digits)
+        records = records.filter(cond)
+    return records
+
+
+def authorised_on(recruiter: Recruiter, day: date) -> bool:
+    return bool(
+        recruiter.status == Recruiter.Status.AUTHORISED
+        and recruiter.valid_from
+        and recruiter.valid_until
+        and recruiter.valid_from <= day <= recruiter.valid_until
+    )
+
+
+def fraud_reports_visible_to(actor: User) -> QuerySet[FraudReport]:
+    if not _readable(actor) or not is_ministry(actor):
+        return FraudReport.objects.none()
+    return FraudReport.objects.all()
+
+
+# ---------------------------------------------------------------- the public check
+
+
+def public_state(recruiter: Recruiter, today: date) -> str:
+    """What the public is told: authorised today, expired, not yet valid, suspended, revoked."""
+    if recruiter.status == Recruiter.Status.AUTHORISED:
+        if authorised_on(recruiter, today):
+            return "authorised"
+        if recruiter.valid_from and today < recruiter.valid_from:
+            return "not_yet_valid"
+        return "expired"
+    return recruiter.status
+
+
+def public_fields(recruiter: Recruiter, today: date) -> dict[str, Any]:
+    """Only what the public may see: no people, no complaints, no documents."""
+    state = public_state(recruiter, today)
+    return {
+        "name": recruiter.name,
+        "number": recruiter.number,
+        "kind": recruiter.kind,
+        "status": state,
+        "authorised_today": state == "authorised",
+        "valid_from": recruiter.valid_from.isoformat() if recruiter.valid_from else None,
+        "valid_until": recruiter.valid_until.isoformat() if recruiter.valid_until else None,
+        "countries": list(recruiter.countries),
+        "sectors": list(recruiter.sectors),
+    }
+
+
+GENERATION_KEY = "labour:public:generation"
+
+
+def public_invalidate() -> None:
+    """Forget every cached public answer (any recruiter's status or period changed).
+
+    The answers are keyed by a generation number: bumping it orphans them all at once. With a
+    per-process cache (LocMemCache) the other processes keep theirs until PUBLIC_TTL; a shared
+    cache (Redis, database) makes the change visible everywhere at once.
+    """
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def _cached(kind: str, key: str, compute: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    generation = cache.get(GENERATION_KEY, 0)
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    cache_key = f"labour:public:{generation}:{today.isoformat()}:{kind}:{digest}"
+    answer = cache.get(cache_key)
+    if answer is None:
+        answer = compute(today)
+        cache.set(cache_key, answer, PUBLIC_TTL)
+    return answer
+
+
+@dataclass(frozen=True)
+class PublicQuery:
+    """A public question: a name (3 characters at least) or an exact registration number."""
+
+    q: str = ""
+    number: str = ""
+
+
+def public_lookup(query: PublicQuery) -> dict[str, Any]:
+    """The public answer: the recruiters found (capped), their public fields, whether the
+    search was too short or the number malformed. Cached for PUBLIC_TTL seconds."""
+    if query.number.strip():
+        number = normalise_number(query.number[:40])
+        if not number:
+            return {"items": [], "truncated": False, "error": "number"}
+
+        def by_number(today: date) -> dict[str, Any]:
+            found = Recruiter.objects.filter(number=number, status__in=PUBLIC_STATUSES).first()
+            items = [public_fields(found, today)] if found else []
+            return {"items": items, "truncated": False, "error": ""}
+
+        return _cached("number", number, by_number)
+    key = normalise_name(query.q[:100])
+    if len(key.replace(" ", "")) < PUBLIC_MIN_CHARS:
+        return {"items": [], "truncated": False, "error": "short"}
+
+    def by_name(today: date) -> dict[str, Any]:
+        rows = list(
+            Recruiter.objects.filter(name_key__contains=key, status__in=PUBLIC_STATUSES).order_by(
+                "name_key", "number"
+            )[: PUBLIC_LIMIT + 1]
+        )
+        items = [public_fields(r, today) for r in rows[:PUBLIC_LIMIT]]
+        return {"items": items, "truncated": len(rows) > PUBLIC_LIMIT, "error": ""}
+
+    return _cached("name", key, by_name)
+
+
+# ---------------------------------------------------------------- programmes and workers
+
+
+def offers_visible_to(actor: User) -> QuerySet[JobOffer]:
+    if not _readable(actor):
+        return JobOffer.objects.none()
+    return JobOffer.objects.filter(institution_id=actor.institution_id)
+
+
+def offer_get(*, actor: User, offer_id: uuid.UUID) -> JobOffer:
+    offer = (
+        offers_visible_to(actor)
+        .select_related("employer", "country", "recruiter")
+        .filter(pk=offer_id)
+        .first()
+    )
+    if offer is None:
+        raise NotFound
+    return offer
+
+
+def placements_visible_to(actor: User) -> QuerySet[Placement]:
+    if not _readable(actor):
+        return Placement.objects.none()
+    return Placement.objects.filter(institution_id=actor.institution_id).filter(
+        Q(person__protected=False) | Q(team_id=actor.team_id)
+    )
+
+
+def placements_of_offer(*, actor: User, offer: JobOffer) -> list[Placement]:
+    """The workers of an offer: personal data, so the read is audited."""
+    rows = list(
+        placements_visible_to(actor)
+        .filter(offer=offer)
+        .select_related("person", "site")
+        .order_by("person__first_surname", "person__given_names")[:1000]
+    )
+    audit_record(
+        actor=actor, action="labour.placements.list", obj=offer, detail={"shown": len(rows)}
+    )
+    return rows
+
+
+def placement_get(*, actor: User, placement_id: uuid.UUID) -> Placement:
+    placement = (
+        placements_visible_to(actor)
+        .select_related("person", "offer", "offer__employer", "site")
+        .filter(pk=placement_id)
+        .first()
+    )
+    if placement is None:
+        raise NotFound
+    audit_record(
+        actor=actor, action="labour.placement.read", obj=placement, person_id=placement.person_id
+    )
+    return placement
+
+
+def pamphlets_visible_to(actor: User) -> QuerySet[PamphletDistribution]:
+    if not _readable(actor):
+        return PamphletDistribution.objects.none()
+    return PamphletDistribution.objects.filter(institution_id=actor.institution_id)
+
+
+# ---------------------------------------------------------------- support abroad
+
+
+def visits_visible_to(actor: User) -> QuerySet[WorkplaceVisit]:
+    if not _readable(actor):
+        return WorkplaceVisit.objects.none()
+    return WorkplaceVisit.objects.filter(institution_id=actor.institution_id)
+
+
+def services_visible_to(actor: User) -> QuerySet[SupportService]:
+    if not _readable(actor):
+        return SupportService.objects.none()
+    return SupportService.objects.filter(institution_id=actor.institution_id).filter(
+        Q(person__protected=False) | Q(team_id=actor.team_id)
+    )
+
+
+def services_list(actor: User, limit: int = 200) -> list[SupportService]:
+    rows = list(
+        services_visible_to(actor)
+        .select_related("person", "employer", "site", "case")
+        .order_by("-given_on", "-created_at")[:limit]
+    )
+    audit_record(actor=actor, action="labour.services.list", detail={"shown": len(rows)})
+    return rows
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _scope(actor: User, records: QuerySet[Any]) -> QuerySet[Any]:
+    """Figures name no one: the network with stats.read, else the actor's institution."""
+    if has_perm(actor, Perm.STATS_READ):
+        return records
+    if not _readable(actor):
+        return records.none()
+    return records.filter(institution_id=actor.institution_id)
+
+
+@dataclass(frozen=True)
+class RecruitedRow:
+    country: str
+    sex: str
+    workers: int
+
+
+def recruited_by_destination_and_sex(*, actor: User, year: int | None = None) -> list[RecruitedRow]:
+    """How many workers were recruited (selected and beyond), for which country, by sex.
+
+    A worker placed twice in the year (two offers) counts once per offer country."""
+    records = _scope(actor, Placement.objects.filter(status__in=RECRUITED))
+    if year is not None:
+        records = records.filter(offer__starts_on__year=year)
+    rows = (
+        records.values("offer__country_id", "person__sex")
+        .annotate(workers=Count("person_id", distinct=True))
+        .order_by("offer__country_id", "person__sex")
+    )
+    return [RecruitedRow(r["offer__country_id"], r["person__sex"], r["workers"]) for r in rows]
+
+
+def labour_figures(*, actor: User, year: int | None = None) -> dict[str, Any]:
+    """Every figure of the labour pages for one year (or all years)."""
+    recruited = recruited_by_destination_and_sex(actor=actor, year=year)
+    pamphlets = _scope(actor, PamphletDistribution.objects.all())
+    visits = _scope(actor, WorkplaceVisit.objects.all())
+    services = _scope(actor, SupportService.objects.all())
+    if year is not None:
+        pamphlets = pamphlets.filter(distributed_on__year=year)
+        visits = visits.filter(visited_on__year=year)
+        services = services.filter(given_on__year=year)
+    return {
+        "year": year,
+        "recruited": recruited,
+        "recruited_total": sum(r.workers for r in recruited),
+        "pamphlets": list(
+            pamphlets.values("country_id", "site__code")
+            .annotate(quantity=Sum("quantity"))
+            .order_by("country_id", "site__code")
+        ),
+        "pamphlets_total": pamphlets.aggregate(n=Sum("quantity"))["n"] or 0,
+        "visits": list(
+            visits.values("site__code", "kind").annotate(n=Count("id")).order_by("site__code")
+        ),
+        "services": list(
+            services.values("site__code", "kind").annotate(n=Count("id")).order_by("site__code")
+        ),
+        "services_total": services.count(),
+        "breaches": services.filter(breach_of_contract=True).count(),
+    }
+
+
+def figure_years(actor: User) -> list[int]:
+    years = (
+        _scope(actor, Placement.objects.all())
+        .annotate(y=ExtractYear("offer__starts_on"))
+        .values_list("y", flat=True)
+        .distinct()
+    )
+    return sorted({y for y in years if y}, reverse=True)
