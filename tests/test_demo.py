@@ -16,7 +16,7 @@ def _snapshot() -> list[tuple[str, str, str]]:
 
 
 def test_demo_is_deterministic_and_complete() -> None:
-    call_command("demo", people=1500, batch=400, cases_per_stage=0, verbosity=0)
+    call_command("demo", people=1500, batch=400, cases_per_stage=0, tracing=False, verbosity=0)
     first = _snapshot()
     assert len(first) == 1500
     assert Involvement.objects.count() == 1500
@@ -26,7 +26,7 @@ def test_demo_is_deterministic_and_complete() -> None:
     assert User.objects.filter(username="operadora.minex").exists()
     assert audit_verify()[1] is None
     Person.objects.all().delete()
-    call_command("demo", people=1500, batch=700, cases_per_stage=0, verbosity=0)
+    call_command("demo", people=1500, batch=700, cases_per_stage=0, tracing=False, verbosity=0)
     assert _snapshot() == first
 
 
@@ -50,4 +50,18 @@ def test_demo_cases_rest_in_every_stage_of_every_protocol() -> None:
             Case.objects.filter(protocol_code=protocol.code).values_list("stage", flat=True)
         )
         assert stages == set(protocol.stages), protocol.code
+    assert audit_verify()[1] is None
+
+
+def test_demo_tracing_records_show_each_workflow() -> None:
+    from amparo.tracing.models import MissingReport, TracingRequest, UnidentifiedRemains
+
+    call_command("demo", people=600, cases_per_stage=0, verbosity=0)
+    reports = MissingReport.objects.all()
+    assert reports.count() == 12
+    assert reports.filter(search_requests__isnull=False).distinct().count() == 6
+    assert reports.get(status="found_deceased").institution.code == "MINEX"
+    assert UnidentifiedRemains.objects.filter(status="identified").count() == 1
+    assert UnidentifiedRemains.objects.count() == 6
+    assert TracingRequest.objects.filter(status="reunified").count() == 2
     assert audit_verify()[1] is None

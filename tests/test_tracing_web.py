@@ -290,3 +290,30 @@ def test_possible_matches_are_looked_for_when_asked_and_proposed_not_decided(min
     assert "Tzoc Cus" in text and "found_person=" in text  # the engine's proposal
     report.refresh_from_db()
     assert report.status == MissingReport.Status.MISSING  # nothing decided by matching
+
+
+def test_the_home_page_shows_what_waits_in_tracing_and_the_duplicates_to_review(
+    make_user: Any,
+) -> None:
+    caseworker = make_user(Role.CASEWORKER, "MINEX")
+    actions.report_record(
+        actor=caseworker,
+        data=actions.ReportInput(
+            person_id=register(caseworker, given="Perdida").pk,
+            channel="in_person",
+            last_seen_country="MX",
+            reporter_name="Juana",
+            reporter_contact="5555 1234",
+        ),
+    )
+    client = Client()
+    client.force_login(caseworker)
+    page = client.get(reverse("home")).content.decode()
+    missing = f'href="{reverse("tracing:reports")}?status=missing">1 '
+    assert missing in page
+    assert reverse("matching:queue") not in page  # reviewing duplicates is a supervisor's
+
+    supervisor = make_user(Role.SUPERVISOR, "MINEX")
+    client.force_login(supervisor)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("matching:queue") in page

@@ -63,6 +63,14 @@ def home(request: HttpRequest) -> HttpResponse:
         from amparo.assistance.views import home_panel
 
         context.update(home_panel(user))
+    if has_perm(user, Perm.TRACING_READ):
+        from amparo.tracing.views import home_panel as tracing_panel
+
+        context.update(tracing_panel(user))
+    if has_perm(user, Perm.PERSON_MERGE):
+        from amparo.matching.review import candidates_for
+
+        context["match_open"] = candidates_for(user).filter(status="open").count()
     return render(request, "core/home.html", context)
 
 

@@ -58,6 +58,7 @@ DEMO_USERS = [
     DemoUser("supervisora.minex", Role.SUPERVISOR, "MINEX", "protection", "Carmen"),
     DemoUser("trabajadora.sbs", Role.CASEWORKER, "SBS", "protection", "Rosa"),
     DemoUser("supervisor.sbs", Role.SUPERVISOR, "SBS", "protection", "Mario"),
+    DemoUser("forense.inacif", Role.CASEWORKER, "INACIF", "protection", "Julia"),
     DemoUser("operador.igm", Role.OPERATOR, "IGM", "general", "Diego"),
     DemoUser("analista.ine", Role.ANALYST, "INE", "general", "Sofía"),
     DemoUser("admin.minex", Role.INSTITUTION_ADMIN, "MINEX", "general", "Elena"),

@@ -830,3 +830,21 @@ def request_outcome(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse
         done=lambda: _request_done(request_id),
         page=partial(_request_page, request, request_id),
     )
+
+
+def home_panel(user: User) -> dict[str, Any]:
+    """What waits for the user in tracing (core.views.home): reports still missing, remains
+    not identified, tracing requests not closed."""
+    return {
+        "tracing": {
+            "missing": queries.reports_visible_to(user)
+            .filter(status=MissingReport.Status.MISSING)
+            .count(),
+            "remains": queries.remains_visible_to(user)
+            .filter(status=UnidentifiedRemains.Status.UNIDENTIFIED)
+            .count(),
+            "open_requests": queries.tracing_visible_to(user)
+            .filter(status__in=[TracingRequest.Status.OPEN, TracingRequest.Status.IN_PROGRESS])
+            .count(),
+        }
+    }

@@ -1,3 +1,4 @@
+import argparse
 import time
 from typing import Any
 
@@ -28,6 +29,12 @@ class Command(BaseCommand):
             type=int,
             default=2,
             help="demo cases resting in each stage of each protocol (0: none)",
+        )
+        parser.add_argument(
+            "--tracing",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="missing-person reports, remains and tracing requests for the demo people",
         )
         parser.add_argument(
             "--national",
@@ -75,6 +82,8 @@ class Command(BaseCommand):
 
             made = generate_cases(per_stage=opts["cases_per_stage"], seed=opts["seed"])
             self.stdout.write(f"{made} cases across every protocol and stage")
+        if count and opts["tracing"]:
+            self._tracing(opts["seed"])
         if national:
             self._national(opts)
         from amparo.core.models import User
@@ -88,6 +97,18 @@ class Command(BaseCommand):
             code = f"  + code: .venv/bin/python manage.py demo_code {spec.username}"
             extra = code if totp else ""
             self.stdout.write(f"  {spec.username:<20} {spec.role:<18} {spec.institution}{extra}")
+
+    def _tracing(self, seed: int) -> None:
+        from amparo.core.models import User
+        from amparo.demo.tracing import generate_tracing
+
+        made = generate_tracing(
+            minex=User.objects.get(username="consul.minex"),
+            forensic=User.objects.get(username="forense.inacif"),
+            sbs=User.objects.get(username="trabajadora.sbs"),
+            seed=seed,
+        )
+        self.stdout.write(f"{made} missing-person reports, remains and tracing requests")
 
     def _national(self, opts: dict[str, Any]) -> None:
         from amparo.demo.national import (
