@@ -21,9 +21,10 @@ from amparo.cases.actions import case_form_save, case_open, note_add
 from amparo.cases.models import Case
 from amparo.cases.queries import cases_owned_by
 from amparo.core.audit import audit_record
-from amparo.core.errors import Conflict, InvalidInput, NotFound
+from amparo.core.errors import InvalidInput
 from amparo.core.models import Country, Site, User
 from amparo.core.permissions import Perm, require
+from amparo.core.tracked import locked, step_take
 from amparo.people.models import Person
 from amparo.people.queries import persons_visible_to
 
@@ -236,22 +237,6 @@ def mobile_consulate_create(
 # ---------------------------------------------------------------- register entries
 
 
-def _step(record: Any, actor: User | None, status: str, now: datetime, **detail: Any) -> None:
-    record.status, record.status_at = status, now
-    entry = {"at": now.isoformat(), "status": status, "by": actor.username if actor else ""}
-    record.history = [*record.history, {**entry, **{k: v for k, v in detail.items() if v}}]
-    record.version += 1
-
-
-def _check_version(record: Any, version: int | None) -> None:
-    if version is not None and record.version != version:
-        raise Conflict(
-            _("Someone else changed this record while you were working on it."),
-            current_version=record.version,
-            changes={"status": {"theirs": record.status}},
-        )
-
-
 def _site_for_records(actor: User, code: str) -> Site:
     site = Site.objects.filter(
         code=Site.normal_code(code),
@@ -335,7 +320,7 @@ def civil_registration_record(*, actor: User, data: CivilRegistrationInput) -> C
             created_by=actor,
             version=0,
         )
-        _step(record, actor, CivilRegistration.Status.RECORDED, now)
+        step_take(record, actor, CivilRegistration.Status.RECORDED, now)
         record.save()
         audit_record(
             actor=actor,
@@ -370,12 +355,7 @@ def civil_registration_advance(
 ) -> CivilRegistration:
     require(actor, Perm.ASSISTANCE_WRITE)
     with transaction.atomic():
-        record = (
-            civil_registrations_visible_to(actor).select_for_update().filter(pk=record_id).first()
-        )
-        if record is None:
-            raise NotFound
-        _check_version(record, version)
+        record = locked(civil_registrations_visible_to(actor), record_id, version)
         who = CIVIL_STEPS.get((record.status, status))
         is_registry = actor.institution.code == civil_registry_code()
         if who is None:
@@ -408,7 +388,9 @@ def civil_registration_advance(
             record.rejection_reason = reason
         if registry_reference:
             record.registry_reference = registry_reference[:60]
-        _step(record, actor, status, timezone.now(), reason=reason, reference=registry_reference)
+        step_take(
+            record, actor, status, timezone.now(), reason=reason, reference=registry_reference
+        )
         record.save()
         audit_record(
             actor=actor,
@@ -469,7 +451,7 @@ def travel_document_request(*, actor: User, data: TravelDocumentInput) -> Travel
             created_by=actor,
             version=0,
         )
-        _step(record, actor, TravelDocument.Status.REQUESTED, timezone.now())
+        step_take(record, actor, TravelDocument.Status.REQUESTED, timezone.now())
         record.save()
         audit_record(
             actor=actor,
@@ -509,11 +491,7 @@ def travel_check_errors(check: TravelCheckInput, *, is_child: bool) -> dict[str,
 
 
 def _travel_for_update(actor: User, record_id: uuid.UUID, version: int | None) -> TravelDocument:
-    record = travel_documents_visible_to(actor).select_for_update().filter(pk=record_id).first()
-    if record is None:
-        raise NotFound
-    _check_version(record, version)
-    return record
+    return locked(travel_documents_visible_to(actor), record_id, version)
 
 
 def travel_document_check(
@@ -544,7 +522,7 @@ def travel_document_check(
             if p.name.strip()
         ]
         record.court_order = check.court_order.strip()[:120]
-        _step(
+        step_take(
             record, actor, TravelDocument.Status.CHECKED, timezone.now(), basis=check.consent_basis
         )
         record.save()
@@ -589,7 +567,7 @@ def travel_document_decide(
                 raise InvalidInput.field("reason", _("Say why the request is refused."))
             record.refusal_reason = reason
             status = TravelDocument.Status.REFUSED
-        _step(record, actor, status, timezone.now(), reason=reason, number=document_number)
+        step_take(record, actor, status, timezone.now(), reason=reason, number=document_number)
         record.save()
         audit_record(
             actor=actor,

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from amparo.cases.actions import case_open
 from amparo.core.audit import audit_record
-from amparo.core.errors import Conflict, InvalidInput, NotFound
+from amparo.core.errors import InvalidInput, NotFound
 from amparo.core.models import Country, Site, User
 from amparo.core.permissions import Perm, require
+from amparo.core.tracked import locked, step_note, step_take
 from amparo.people.models import Person
 from amparo.people.queries import persons_visible_to
 
@@ -71,29 +71,6 @@ def _country(errors: dict[str, list[str]], name: str, code: str | None, required
 def _past(errors: dict[str, list[str]], name: str, value: date | None, today: date) -> None:
     if value is not None and value > today:
         errors[name] = [_("The date cannot be in the future.")]
-
-
-def _step(record: Any, actor: User, status: str, now: datetime, **detail: Any) -> None:
-    record.status, record.status_at = status, now
-    entry = {"at": now.isoformat(), "status": status, "by": actor.username}
-    record.history = [*record.history, {**entry, **{k: v for k, v in detail.items() if v}}]
-    record.version += 1
-
-
-def _note(record: Any, actor: User, now: datetime, what: str, **detail: Any) -> None:
-    """A step that does not change the status (a search sent, a candidate verified)."""
-    entry = {"at": now.isoformat(), "status": record.status, "by": actor.username, "what": what}
-    record.history = [*record.history, {**entry, **{k: v for k, v in detail.items() if v}}]
-    record.version += 1
-
-
-def _check_version(record: Any, version: int | None) -> None:
-    if version is not None and record.version != version:
-        raise Conflict(
-            _("Someone else changed this record while you were working on it."),
-            current_version=record.version,
-            changes={"status": {"theirs": record.status}},
-        )
 
 
 def _visible_person(actor: User, person_id: uuid.UUID | None, name: str) -> Person:
@@ -215,7 +192,7 @@ def report_record(*, actor: User, data: ReportInput) -> MissingReport:
             created_by=actor,
             version=0,
         )
-        _step(report, actor, MissingReport.Status.MISSING, timezone.now())
+        step_take(report, actor, MissingReport.Status.MISSING, timezone.now())
         report.save()
         audit_record(
             actor=actor,
@@ -228,11 +205,7 @@ def report_record(*, actor: User, data: ReportInput) -> MissingReport:
 
 
 def _report_for_update(actor: User, report_id: uuid.UUID, version: int | None) -> MissingReport:
-    report = reports_visible_to(actor).select_for_update().filter(pk=report_id).first()
-    if report is None:
-        raise NotFound
-    _check_version(report, version)
-    return report
+    return locked(reports_visible_to(actor), report_id, version)
 
 
 def report_forensic_request(
@@ -256,7 +229,7 @@ def report_forensic_request(
             raise InvalidInput.field("report", _("The forensic institute was already asked."))
         now = timezone.now()
         report.forensic_requested_at = now
-        _note(report, actor, now, "forensic_request")
+        step_note(report, actor, now, "forensic_request")
         report.save()
         audit_record(
             actor=actor,
@@ -317,7 +290,7 @@ def search_request_send(
             sent_on=sent_on,
             created_by=actor,
         )
-        _note(report, actor, timezone.now(), "search_sent", reference=search.authority)
+        step_note(report, actor, timezone.now(), "search_sent", reference=search.authority)
         report.save()
         audit_record(
             actor=actor,
@@ -357,7 +330,7 @@ def search_request_answer(
         search.answer, search.answered_on = answer, answered_on
         search.save(update_fields=["answer", "answered_on"])
         report = MissingReport.objects.select_for_update().get(pk=search.report_id)
-        _note(report, actor, timezone.now(), "search_answered", reference=search.authority)
+        step_note(report, actor, timezone.now(), "search_answered", reference=search.authority)
         report.save()
         audit_record(
             actor=actor,
@@ -410,7 +383,7 @@ def report_found_alive(
         report.found_place = _one_line(data.place, 200)
         report.found_person = found_person
         report.outcome_note = note
-        _step(report, actor, MissingReport.Status.FOUND_ALIVE, timezone.now(), reason=note)
+        step_take(report, actor, MissingReport.Status.FOUND_ALIVE, timezone.now(), reason=note)
         report.save()
         audit_record(
             actor=actor,
@@ -442,7 +415,7 @@ def report_open_case(*, actor: User, report_id: uuid.UUID) -> MissingReport:
         except InvalidInput as exc:
             raise InvalidInput({"case": [m for ms in exc.errors.values() for m in ms]}) from exc
         report.case = case
-        _note(report, actor, timezone.now(), "case_opened")
+        step_note(report, actor, timezone.now(), "case_opened")
         report.save()
         audit_record(
             actor=actor,
@@ -547,7 +520,7 @@ def remains_record(*, actor: User, data: RemainsInput) -> UnidentifiedRemains:
             created_by=actor,
             version=0,
         )
-        _step(remains, actor, UnidentifiedRemains.Status.UNIDENTIFIED, timezone.now())
+        step_take(remains, actor, UnidentifiedRemains.Status.UNIDENTIFIED, timezone.now())
         remains.save()
         audit_record(
             actor=actor,
@@ -578,17 +551,14 @@ def remains_update_burial(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        remains = remains_visible_to(actor).select_for_update().filter(pk=remains_id).first()
-        if remains is None:
-            raise NotFound
-        _check_version(remains, version)
+        remains = locked(remains_visible_to(actor), remains_id, version)
         if remains.institution_id != actor.institution_id and not is_forensic(actor):
             raise InvalidInput.field(
                 "burial_place", _("Only the institution that recorded the remains changes this.")
             )
         remains.burial_place = _one_line(burial_place, 200)
         remains.grave_reference = _one_line(grave_reference, 100)
-        _note(remains, actor, timezone.now(), "burial", reference=remains.burial_place)
+        step_note(remains, actor, timezone.now(), "burial", reference=remains.burial_place)
         remains.save()
         audit_record(actor=actor, action="remains.burial", obj=remains)
     return remains
@@ -627,10 +597,7 @@ def remains_identify(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        remains = remains_visible_to(actor).select_for_update().filter(pk=remains_id).first()
-        if remains is None:
-            raise NotFound
-        _check_version(remains, version)
+        remains = locked(remains_visible_to(actor), remains_id, version)
         if remains.status != UnidentifiedRemains.Status.UNIDENTIFIED:
             raise InvalidInput.field("report", _("These remains are already identified."))
         report = reports_visible_to(actor).select_for_update().filter(pk=data.report_id).first()
@@ -644,12 +611,12 @@ def remains_identify(
         remains.evidence = evidence
         remains.identified_on, remains.identified_by = identified_on, actor
         remains.identification_note = note
-        _step(remains, actor, UnidentifiedRemains.Status.IDENTIFIED, now, reason=note)
+        step_take(remains, actor, UnidentifiedRemains.Status.IDENTIFIED, now, reason=note)
         remains.save()
         report.found_on, report.found_country_id = identified_on, remains.found_country_id
         report.found_place = remains.found_place
         report.outcome_note = note
-        _step(
+        step_take(
             report,
             actor,
             MissingReport.Status.FOUND_DECEASED,
@@ -742,7 +709,7 @@ def tracing_open(*, actor: User, data: TracingInput) -> TracingRequest:
             created_by=actor,
             version=0,
         )
-        _step(request, actor, TracingRequest.Status.OPEN, timezone.now())
+        step_take(request, actor, TracingRequest.Status.OPEN, timezone.now())
         request.save()
         audit_record(
             actor=actor,
@@ -755,11 +722,7 @@ def tracing_open(*, actor: User, data: TracingInput) -> TracingRequest:
 
 
 def _tracing_for_update(actor: User, request_id: uuid.UUID, version: int | None) -> TracingRequest:
-    request = tracing_visible_to(actor).select_for_update().filter(pk=request_id).first()
-    if request is None:
-        raise NotFound
-    _check_version(request, version)
-    return request
+    return locked(tracing_visible_to(actor), request_id, version)
 
 
 OPEN_STATUSES = (TracingRequest.Status.OPEN, TracingRequest.Status.IN_PROGRESS)
@@ -803,7 +766,7 @@ def tracing_candidate_add(
             how_found=_one_line(how_found, 200),
             created_by=actor,
         )
-        _note(request, actor, timezone.now(), "candidate_added", reference=candidate.how_found)
+        step_note(request, actor, timezone.now(), "candidate_added", reference=candidate.how_found)
         request.save()
         audit_record(
             actor=actor,
@@ -858,7 +821,7 @@ def tracing_candidate_decide(
         candidate.decided_by, candidate.decided_on = actor, timezone.localdate()
         candidate.save()
         what = "candidate_verified" if verified else "candidate_rejected"
-        _note(request, actor, timezone.now(), what, reason=reason or verification)
+        step_note(request, actor, timezone.now(), what, reason=reason or verification)
         request.save()
         audit_record(
             actor=actor,
@@ -924,7 +887,7 @@ def tracing_outcome(
         if status != TracingRequest.Status.IN_PROGRESS:
             request.outcome_on = on
             request.outcome_reason = reason
-        _step(request, actor, status, timezone.now(), reason=reason)
+        step_take(request, actor, status, timezone.now(), reason=reason)
         request.save()
         audit_record(
             actor=actor,
