@@ -21,7 +21,7 @@ from amparo.assistance.actions import (
     travel_check_errors,
 )
 from amparo.assistance.models import CivilRegistration, SupportContact, TravelDocument
-from amparo.cases.models import ServiceDelivery
+from amparo.cases.models import Case, CaseEvent, ServiceDelivery, Task
 from amparo.core.audit import audit_verify
 from amparo.core.models import Site, User
 from amparo.demo.national import (
@@ -84,7 +84,8 @@ def test_national_demo_reproduces_the_scaled_figures() -> None:
         "lawyer",
         "information",
     }
-    services = ServiceDelivery.objects.all()
+    # The consular services (the shelter stays and "Quédate" trainings are other registers).
+    services = ServiceDelivery.objects.filter(external_ref__startswith="national/service/")
     assert services.count() == volumes["services"]
     assert set(services.values_list("source", flat=True)) == {"demo"}
     assert set(services.values_list("delivered_by__username", flat=True)) == {"consul.minex"}
@@ -131,7 +132,9 @@ def test_minex_users_see_and_find_the_national_people() -> None:
     _load()
     volumes = scaled_volumes(SCALE)
     operator = User.objects.get(username="operadora.minex")
-    served = ServiceDelivery.objects.values("person_id")
+    served = ServiceDelivery.objects.filter(external_ref__startswith="national/service/").values(
+        "person_id"
+    )
     assert persons_visible_to(operator).filter(pk__in=served).count() == volumes["served_people"]
     registers = [
         *CivilRegistration.objects.values_list("person_id", flat=True),
@@ -141,7 +144,16 @@ def test_minex_users_see_and_find_the_national_people() -> None:
         *TravelDocument.objects.values_list("person_id", flat=True),
     ]
     assert persons_visible_to(operator).filter(pk__in=registers).count() == len(set(registers))
-    assert not Involvement.objects.exclude(institution__code="MINEX").exists()
+    # The consular registers' people are MINEX's; the cases' people are held by the
+    # institution that runs the case (SBS, SOSEP, MP, MSPAS), by its protection team.
+    assert set(Involvement.objects.values_list("institution__code", flat=True)) == {
+        "MINEX", "SBS", "SOSEP", "MP", "MSPAS",
+    }  # fmt: skip
+    assert (
+        not Involvement.objects.filter(person_id__in=served)
+        .exclude(institution__code="MINEX")
+        .exists()
+    )
     someone = persons_visible_to(operator).filter(pk__in=served).first()
     assert someone in person_search(actor=operator, query=someone.first_surname).people
     # Another institution sees none of them.
@@ -241,13 +253,19 @@ def test_same_seed_same_data() -> None:
         )
     )
     refs = sorted(CivilRegistration.objects.values_list("id", "status"))
+    cases = sorted(Case.objects.values_list("id", "stage", "opened_at", "closure_reason"))
     # A fresh database for the second load: remove what the first one wrote.
     SupportContact.objects.all().delete()
     ServiceDelivery.objects.all().delete()
     CivilRegistration.objects.all().delete()
     TravelDocument.objects.all().delete()
     Site.objects.filter(kind=Site.Kind.MOBILE_CONSULATE).delete()
-    from amparo.people.models import Person
+    from amparo.people.models import Household, Person
+
+    Task.objects.all().delete()
+    CaseEvent.objects.all().delete()
+    Case.objects.all().delete()
+    Household.objects.all().delete()
 
     Person.objects.all().delete()
     _load()
@@ -258,6 +276,7 @@ def test_same_seed_same_data() -> None:
     )
     assert again == first
     assert sorted(CivilRegistration.objects.values_list("id", "status")) == refs
+    assert sorted(Case.objects.values_list("id", "stage", "opened_at", "closure_reason")) == cases
 
 
 def test_json_columns_are_real_json() -> None:
@@ -290,3 +309,62 @@ def test_postgresql_copy_keeps_time_zones_and_identity_ids() -> None:
     ordered = list(SupportContact.objects.order_by("id").values_list("received_at", flat=True))
     assert ordered == sorted(ordered)
     assert date(2018, 1, 1) <= ordered[0].date()
+
+
+def test_cases_hold_what_the_engine_would_write() -> None:
+    """The shelter, returnee, trafficking and violence cases: every step allowed by the protocol
+    from the stage before, with its forms saved and its tasks done first; the version counts
+    the changes; closed cases have a closure reason of the protocol."""
+    from amparo.cases.protocol import protocol_get
+    from amparo.people.models import HouseholdMember
+
+    _load(scale=0.01)
+    volumes = scaled_volumes(0.01)
+    cases = Case.objects.prefetch_related("events", "tasks").select_related("person")
+    assert cases.count() >= volumes["sheltered_children"] + volumes["returnee_households"]
+    seen: set[str] = set()
+    for case in cases:
+        protocol = protocol_get(case.protocol_code, case.protocol_version)
+        assert protocol is not None
+        events = list(case.events.all())
+        assert events[0].kind == "opened" and events[0].at == case.opened_at
+        assert events[0].detail["source"] == "demo"
+        stage = protocol.initial_stage.code
+        forms: set[str] = set()
+        done: set[str] = set()
+        tasks = {t.code: t for t in case.tasks.all()}
+        for e in events[1:]:
+            if e.kind == "form":
+                forms.add(e.detail["form"])
+            elif e.kind == "task_done":
+                done.add(e.detail["task"])
+                assert tasks[e.detail["task"]].done_at == e.at
+            else:
+                assert e.kind == "transition"
+                spec = protocol.transitions[e.detail["transition"]]
+                assert e.stage_from == stage and stage in spec.sources
+                assert set(spec.requires_forms) <= forms
+                assert set(spec.requires_tasks) <= done
+                stage = e.stage_to
+        assert stage == case.stage
+        assert case.version == len(events) - len([e for e in events if e.kind == "task_done"])
+        assert set(case.data) == forms
+        if protocol.stages[stage].final:
+            assert case.closed_at == events[-1].at or case.closed_at <= events[-1].at
+            assert case.closure_reason in protocol.closure_reasons
+            assert not [t for t in tasks.values() if t.done_at is None]
+        else:
+            assert case.closed_at is None
+            assert {t.stage for t in tasks.values() if t.done_at is None} <= {stage}
+        if case.protocol_code in {"trafficking_victims", "child_reception"}:
+            assert case.sensitive and case.person.protected
+        seen.add(case.protocol_code)
+    assert seen == {"child_reception", "returnee_reintegration", "trafficking_victims"}
+    returnee_cases = Case.objects.filter(protocol_code="returnee_reintegration")
+    assert not returnee_cases.filter(household__isnull=True).exists()
+    members = HouseholdMember.objects.filter(household__cases__in=returnee_cases)
+    assert members.count() == volumes["returnees"]
+    assert members.filter(is_head=True).count() == volumes["returnee_households"]
+    for case in returnee_cases[:20]:
+        assert case.data["reception"]["members_returned"] == case.household.members.count()
+    assert audit_verify()[1] is None

@@ -39,9 +39,11 @@ from amparo.assistance.models import (
     SupportContact,
     TravelDocument,
 )
-from amparo.cases.models import ServiceDelivery
+from amparo.cases.models import Case, CaseEvent, ServiceDelivery, Task
+from amparo.cases.protocol import protocol_get
 from amparo.core.audit import audit_record
 from amparo.core.models import Institution, Role, Site, Team, User
+from amparo.people.models import Household, HouseholdMember
 from amparo.people.text import name_tokens
 
 from . import names as N
@@ -72,6 +74,21 @@ VOLUMES: dict[str, int] = {
     "child_passports": 5_685,
     "special_passes": 130,
     "travel_authorisations": 83,
+    # Para. 6: children and adolescents in the SBS reception shelters in 2018.
+    "sheltered_children": 5_119,
+    # Para. 10: returnees and their households assisted by SOSEP in 2018.
+    "returnees": 3_784,
+    "returnee_households": 1_692,
+    # Para. 11: adolescents in the "Quédate" programme since 2016.
+    "stay_adolescents": 1_568,
+    # Para. 17: trafficking complaints (Jan–Nov 2018) and cases brought (Jan–Aug 2018).
+    "trafficking_complaints": 229,
+    "trafficking_brought": 119,
+    # Para. 53: cases of sexual or psychological violence, by sex, 2018 and Jan–Mar 2019.
+    "violence_2018_women": 18,
+    "violence_2018_men": 1,
+    "violence_2019_women": 10,
+    "violence_2019_men": 3,
 }
 CIVIL_KINDS = {"births": "birth", "marriages": "marriage", "deaths": "death"}
 TRAVEL_KINDS = {
@@ -88,7 +105,10 @@ def scaled_volumes(scale: float = 1.0) -> dict[str, int]:
     """Every volume times `scale`, rounded, and at least 1 so each register has entries."""
     if not scale > 0:
         raise ValueError("The scale must be positive.")
-    return {name: max(1, round(n * scale)) for name, n in VOLUMES.items()}
+    out = {name: max(1, round(n * scale)) for name, n in VOLUMES.items()}
+    # Every household has at least one returnee.
+    out["returnees"] = max(out["returnees"], out["returnee_households"])
+    return out
 
 
 class AlreadyLoaded(Exception):
@@ -105,6 +125,7 @@ def _demo_rows() -> dict[str, int]:
         "mobile_consulates": Site.objects.filter(
             kind=Site.Kind.MOBILE_CONSULATE, detail__source=SOURCE
         ).count(),
+        "cases": CaseEvent.objects.filter(kind="opened", detail__source=SOURCE).count(),
     }
 
 
@@ -403,6 +424,13 @@ class NationalPeople(PeopleGenerator):
         self.dpi_serial = itertools.count(block)
         self.passport_serial = itertools.count(block)
         self.travel_serial = itertools.count(block + 500_000)
+        # Every institution's teams: the new registers are held by SBS, SOSEP, MP and MSPAS.
+        self.teams.update(
+            {
+                (t.institution.code, t.code): (t.institution_id, t.pk)
+                for t in Team.objects.select_related("institution")
+            }
+        )
         self.institution_id, self.team_id = self.teams[(INSTITUTION, "general")]
         self.now = now
         self.pending = Batch([], [], [], [], [])
@@ -417,39 +445,51 @@ class NationalPeople(PeopleGenerator):
         sex: str | None = None,
         exact: bool = True,
         markers: bool = True,
+        holder: tuple[str, str] | None = None,
+        nationality: str = "GT",
+        protected: bool = False,
+        more_markers: Sequence[str] = (),
     ) -> Drawn:
-        """One person, `on` being the day of the service or act (for documents by age)."""
+        """One person, `on` being the day of the service or act (for documents by age).
+        `holder` is the (institution, team) that holds the record (MINEX's general team by
+        default); a protected person (a child, a victim) is seen by that team only."""
         rng, now = self.rng, self.now
         pid = uuid.UUID(int=rng.getrandbits(128), version=4)
         sex = sex or ("F" if rng.random() < 0.45 else "M")
+        national = nationality == "GT"
         dept = self.department.draw(rng)
-        languages = N.DEPARTMENT_LANGUAGES.get(dept, [])
+        languages = N.DEPARTMENT_LANGUAGES.get(dept, []) if national else []
         indigenous = bool(languages) and rng.random() < 0.55
         given = self._given(sex)
-        first, second = self._surname("GT", indigenous), self._surname("GT", indigenous)
+        first = self._surname(nationality, indigenous)
+        second = self._surname(nationality, indigenous)
         if rng.random() < 0.05:
             second = ""
         age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-        municipality = rng.choice(self.municipalities[dept])
+        municipality = rng.choice(self.municipalities[dept]) if national else None
         b = self.pending
         b.persons.append(
             (
                 pid, given, first, second, sex,
                 born if exact else None, "exact" if exact else "estimated",
                 None if exact else age, None if exact else on,
-                "GT", municipality, "", rng.choice(languages) if indigenous else "spa",
-                False, 1, now, now, "",
+                nationality, municipality, "", rng.choice(languages) if indigenous else "spa",
+                protected, 1, now, now, "",
             )
         )  # fmt: skip
-        b.involvements.append((pid, self.institution_id, self.team_id, "import", now))
+        institution_id, team_id = (
+            self.teams[holder] if holder else (self.institution_id, self.team_id)
+        )
+        b.involvements.append((pid, institution_id, team_id, "import", now))
+        b.markers.extend((pid, kind, now) for kind in more_markers)
         tokens = set(name_tokens(given, first, second))
-        if age >= 18 and rng.random() < 0.6:
+        if national and age >= 18 and rng.random() < 0.6:
             dpi = f"{next(self.dpi_serial):08d}{rng.randrange(10)}{municipality}"
             b.documents.append((pid, "dpi", dpi, dpi, "GT", now))
             tokens.add(dpi.lower())
         elif rng.random() < 0.2:
             passport = f"{rng.choice('ABCDEFGH')}{next(self.passport_serial):08d}"
-            b.documents.append((pid, "passport", passport, passport, "GT", now))
+            b.documents.append((pid, "passport", passport, passport, nationality, now))
             tokens.add(passport.lower())
         b.tokens.extend((pid, t) for t in sorted(tokens))
         if markers and indigenous:
@@ -587,6 +627,11 @@ def generate_national(
     timed("support contacts", lambda: _contacts(ctx, served))
     timed("civil registrations", lambda: _civil_registrations(ctx))
     timed("travel documents", lambda: _travel_documents(ctx))
+    timed("children in shelters", lambda: _sheltered_children(ctx))
+    timed("returnees", lambda: _returnees(ctx))
+    timed("stay programme", lambda: _stay_programme(ctx))
+    timed("trafficking", lambda: _trafficking(ctx))
+    timed("violence", lambda: _violence(ctx))
     started = clock.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -1017,3 +1062,530 @@ def _document_number(
         return f"{rng.choice('ABCDEFGH')}{next(people.travel_serial):08d}"
     prefix = "PE" if kind == "special_pass" else "AV"
     return f"{prefix}-{year}-{next(serial):05d}"
+
+
+# ---------------------------------------------------------------- cases (paras. 6, 10-11, 17, 53)
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who works a register's cases: a caseworker, and a supervisor for approved steps."""
+
+    institution: Institution
+    team: Team
+    worker: User
+    supervisor: User
+
+
+def _staff(code: str, worker: str, supervisor: str) -> Staff:
+    institution = Institution.objects.get(code=code)
+    team = Team.objects.get(institution=institution, code="protection")
+    users = []
+    for username, role in ((worker, Role.CASEWORKER), (supervisor, Role.SUPERVISOR)):
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "institution": institution,
+                "team": team,
+                "role": role,
+                "first_name": username.split(".")[0].capitalize(),
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users.append(user)
+    return Staff(institution, team, users[0], users[1])
+
+
+CASE_COLUMNS = _columns(
+    Case,
+    "id", "protocol_code", "protocol_version", "person", "household", "institution", "team",
+    "assigned_to", "stage", "data", "sensitive", "version", "opened_at", "opened_by",
+    "closed_at", "closure_reason",
+)  # fmt: skip
+EVENT_COLUMNS = _columns(
+    CaseEvent, "case", "at", "actor", "kind", "stage_from", "stage_to", "detail"
+)  # fmt: skip
+TASK_COLUMNS = _columns(
+    Task, "case", "code", "stage", "title_es", "title_en", "due_at", "done_at", "done_by",
+    "escalated_at", "cancelled",
+)  # fmt: skip
+
+
+class CaseRows:
+    """Cases as the engine would leave them: the case row, its timeline (opened, forms saved,
+    tasks done, transitions) and its tasks, walked along the protocol's own transitions (each
+    step checks that the protocol allows it from the current stage). Written in bulk."""
+
+    def __init__(self, ctx: Context, code: str) -> None:
+        protocol = protocol_get(code)
+        if protocol is None:
+            raise RuntimeError(f"The protocol “{code}” is not installed.")
+        self.ctx, self.protocol = ctx, protocol
+        self.cases: list[tuple[Any, ...]] = []
+        self.events: list[tuple[Any, ...]] = []
+        self.tasks: list[tuple[Any, ...]] = []
+        self.count = 0
+
+    def add(
+        self,
+        *,
+        staff: Staff,
+        person: Drawn,
+        opened: datetime,
+        steps: Sequence[tuple[str, datetime]],
+        forms: dict[str, Any],
+        closure_reason: str = "",
+        household: uuid.UUID | None = None,
+        protected: bool = False,
+    ) -> uuid.UUID:
+        ctx, p, db, rng = self.ctx, self.protocol, self.ctx.db, self.ctx.rng
+        self.count += 1
+        case_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        cid = db.id(case_id)
+        worker, boss = staff.worker.pk, staff.supervisor.pk
+        stage, version, entered = p.initial_stage.code, 1, opened
+        detail = {
+            "protocol": f"{p.code} v{p.version}",
+            "source": SOURCE,
+            "external_ref": f"{REF}/case/{p.code}/{self.count:06d}",
+        }
+        events = [(opened, worker, "opened", "", stage, detail)]
+        open_tasks: dict[str, list[Any]] = {}
+
+        def enter(stage_code: str, at: datetime) -> None:
+            for t in p.stages[stage_code].tasks:
+                open_tasks.setdefault(
+                    t.code,
+                    [cid, t.code, stage_code, t.title["es"], t.title["en"], at + t.due, None,
+                     None, None, False],
+                )  # fmt: skip
+
+        enter(stage, opened)
+        closed_at: datetime | None = None
+        for code, at in steps:
+            spec = p.transitions[code]
+            if stage not in spec.sources:
+                raise RuntimeError(f"{p.code}: “{code}” is not possible from “{stage}”.")
+            # The forms the step needs are saved, and the stage's tasks done, before it.
+            span = max(60, int((at - entered).total_seconds()))
+            for form in spec.requires_forms:
+                if form in forms and not any(
+                    e[2] == "form" and e[5] == {"form": form} for e in events
+                ):
+                    events.append((entered + timedelta(seconds=rng.randrange(span)), worker,
+                                   "form", "", "", {"form": form}))  # fmt: skip
+                    version += 1
+            for task in open_tasks.values():
+                if (
+                    task[6] is None
+                    and task[2] == stage
+                    and (not spec.closure or task[1] in spec.requires_tasks)
+                ):
+                    done = entered + timedelta(seconds=rng.randrange(span))
+                    task[6], task[7] = done, worker
+                    events.append((done, worker, "task_done", "", "", {"task": task[1]}))
+            actor = boss if spec.approval else worker
+            final = p.stages[spec.target].final
+            events.append(
+                (at, actor, "transition", stage, spec.target,
+                 {"transition": code, "approved_by": None,
+                  "closure_reason": (closure_reason if final else "") or None})
+            )  # fmt: skip
+            version += 1
+            stage, entered = spec.target, at
+            if final:
+                closed_at = at
+                for task in open_tasks.values():
+                    if task[6] is None:
+                        task[6], task[9] = at, True
+            else:
+                enter(stage, at)
+        # Forms saved while resting at the current stage (not yet needed by a step).
+        for form in forms:
+            if not any(e[2] == "form" and e[5] == {"form": form} for e in events):
+                at = entered + timedelta(minutes=rng.randrange(10, 600))
+                if at <= ctx.cutoff:
+                    events.append((at, worker, "form", "", "", {"form": form}))
+                    version += 1
+        kept = {f: v for f, v in forms.items() if any(e[5] == {"form": f} for e in events)}
+        self.cases.append(
+            (
+                cid, p.code, p.version, db.id(person.pid), db.id(household) if household else None,
+                db.id(staff.institution.pk), staff.team.pk, worker, stage, json.dumps(kept),
+                p.sensitive or protected, version, db.ts(opened), worker,
+                db.ts(closed_at) if closed_at else None, closure_reason if closed_at else "",
+            )
+        )  # fmt: skip
+        events.sort(key=lambda e: e[0])
+        self.events.extend(
+            (cid, db.ts(at), actor, kind, s_from, s_to, json.dumps(d))
+            for at, actor, kind, s_from, s_to, d in events
+        )
+        self.tasks.extend(
+            (*t[:5], db.ts(t[5]), db.ts(t[6]) if t[6] else None, *t[7:])
+            for t in open_tasks.values()
+        )
+        return case_id
+
+    def flush(self) -> None:
+        """Write the cases, then their timelines and tasks (in time order, as they happened)."""
+        db = self.ctx.db
+        self.ctx.people.flush()
+        self.events.sort(key=lambda e: e[1])
+        with transaction.atomic():
+            db.write(Case._meta.db_table, CASE_COLUMNS, self.cases)
+            db.write(CaseEvent._meta.db_table, EVENT_COLUMNS, self.events)
+            db.write(Task._meta.db_table, TASK_COLUMNS, self.tasks)
+            _audit(f"cases.{self.protocol.code}", len(self.cases))
+        self.cases, self.events, self.tasks = [], [], []
+
+
+def _walk(
+    ctx: Context, start: datetime, codes: Sequence[str], low_h: int, high_h: int
+) -> list[tuple[str, datetime]]:
+    """Transition times `low_h`–`high_h` hours apart, stopping at the period's end."""
+    out: list[tuple[str, datetime]] = []
+    at = start
+    for code in codes:
+        at = at + timedelta(hours=ctx.rng.randint(low_h, high_h), minutes=ctx.rng.randrange(60))
+        if at > ctx.cutoff:
+            break
+        out.append((code, at))
+    return out
+
+
+def _forms(protocol_code: str, rng: random.Random, **fixed: dict[str, Any]) -> dict[str, Any]:
+    """Every form of the protocol filled with schema-valid values, `fixed` fields overriding."""
+    from amparo.demo.cases import sample
+
+    protocol = protocol_get(protocol_code)
+    assert protocol is not None
+    out = {code: sample(form.schema, rng) for code, form in protocol.forms.items()}
+    for code, values in fixed.items():
+        out[code] = {**out.get(code, {}), **values}
+    return out
+
+
+def _days_in(ctx: Context, start: date, end: date, count: int) -> list[date]:
+    """`count` days between `start` and `end` (weekdays likelier), sorted."""
+    days = list(_days(start, end))
+    table = Weighted({d.isoformat(): (0.4 if d.weekday() >= 5 else 1) for d in days})  # type: ignore[dict-item]
+    return sorted(date.fromisoformat(table.draw(ctx.rng)) for _ in range(count))
+
+
+def _demo_site(ctx: Context, code: str, institution: Institution, kind: str, **kw: Any) -> Site:
+    site, _ = Site.objects.get_or_create(
+        code=code,
+        defaults={"institution": institution, "kind": kind, "country_id": "GT", **kw},
+    )
+    return site
+
+
+def _service_rows(
+    ctx: Context, rows: list[tuple[datetime, str, Any, Site, str, str]], register: str, by: int
+) -> None:
+    """ServiceDelivery rows: (at, person id, case id or None, site, kind, institution id)."""
+    db = ctx.db
+    rows.sort(key=lambda r: r[0])
+    ctx.people.flush()
+    with transaction.atomic():
+        db.write(
+            ServiceDelivery._meta.db_table,
+            SERVICE_COLUMNS,
+            (
+                (pid, case, None, inst, db.id(site.pk), kind, db.ts(at), by, "", SOURCE,
+                 f"{REF}/{register}/{n:07d}", None)
+                for n, (at, pid, case, site, kind, inst) in enumerate(rows, 1)
+            ),
+        )  # fmt: skip
+        _audit(register, len(rows))
+
+
+def _sheltered_children(ctx: Context) -> None:
+    """Para. 6: children and adolescents looked after in 2018 in the SBS "Casa Nuestras Raíces"
+    shelters, each with a case under the national protocol for migrant children and a shelter
+    stay (the case's service)."""
+    rng, db = ctx.rng, ctx.db
+    staff = _staff("SBS", "trabajadora.sbs", "supervisor.sbs")
+    shelters = list(
+        Site.objects.filter(institution__code="SBS", kind=Site.Kind.SHELTER).order_by("code")
+    )
+    if not shelters:
+        raise RuntimeError("No SBS shelters: run `manage.py seed` first.")
+    cases = CaseRows(ctx, "child_reception")
+    services: list[tuple[datetime, str, Any, Site, str, str]] = []
+    holder = (staff.institution.code, staff.team.code)
+    inst = db.id(staff.institution.pk)
+    path = ["receive", "start_interview", "determine_best_interests", "close"]
+    for day in _days_in(ctx, *YEAR, ctx.volumes["sheltered_children"]):
+        arrived = ctx.clock.at(day, rng.randrange(6 * 3600, 22 * 3600))
+        child = ctx.people.draw(
+            born=_born(rng, day, 6, 17.95, 15.5), on=day, holder=holder, protected=True,
+            more_markers=["unaccompanied_child"] if rng.random() < 0.6 else [],
+        )  # fmt: skip
+        opened = arrived - timedelta(hours=rng.randint(2, 30))
+        stop = rng.choices([1, 2, 3, 4], weights=[5, 10, 25, 60])[0]
+        steps = [("receive", arrived), *_walk(ctx, arrived, path[1:stop], 1, 72)]
+        forms = _forms("child_reception", rng, reception_record={"accompanied": False})
+        reason = rng.choice(["reunified_with_family"] * 8 + ["alternative_care", "transferred"])
+        cid = cases.add(
+            staff=staff,
+            person=child,
+            opened=opened,
+            steps=steps,
+            forms=forms,
+            closure_reason=reason,
+            protected=True,
+        )
+        services.append(
+            (arrived, db.id(child.pid), db.id(cid), rng.choice(shelters), "shelter", inst)
+        )
+    cases.flush()
+    _service_rows(ctx, services, "shelter", staff.worker.pk)
+    ctx.progress("children in shelters", len(services), len(services))
+
+
+def _returnees(ctx: Context) -> None:
+    """Para. 10: returnees from Mexico and the United States assisted in 2018 by SOSEP, with
+    their households: one reintegration case per household, opened on its head."""
+    rng, db = ctx.rng, ctx.db
+    staff = _staff("SOSEP", "trabajadora.sosep", "supervisora.sosep")
+    holder = (staff.institution.code, staff.team.code)
+    households, people = ctx.volumes["returnee_households"], ctx.volumes["returnees"]
+    sizes = [1] * households
+    extra = people - households
+    while extra:
+        i = rng.randrange(households)
+        if sizes[i] < 8:
+            sizes[i] += 1
+            extra -= 1
+    cases = CaseRows(ctx, "returnee_reintegration")
+    house_rows: list[tuple[Any, ...]] = []
+    member_rows: list[tuple[Any, ...]] = []
+    path = ["assess_household", "draft_plan", "approve_plan", "start_follow_up", "close"]
+    now = ctx.people.now
+    for day, size in zip(_days_in(ctx, *YEAR, households), sizes, strict=True):
+        head = ctx.people.draw(born=_born(rng, day, 18, 65, 32), on=day, holder=holder)
+        members = [head]
+        children = 0
+        for _n in range(size - 1):
+            adult = rng.random() < 0.35
+            children += not adult
+            members.append(
+                ctx.people.draw(
+                    born=_born(rng, day, 18, 60, 30) if adult else _born(rng, day, 0.2, 17.9, 8),
+                    on=day, holder=holder,
+                )
+            )  # fmt: skip
+        hid = uuid.UUID(int=rng.getrandbits(128), version=4)
+        house_rows.append((db.id(hid), f"Hogar {head.first} {head.second}".strip(), now))
+        member_rows.extend((db.id(hid), db.id(m.pid), m is head) for m in members)
+        opened = ctx.clock.at(day, rng.randrange(7 * 3600, 20 * 3600))
+        stop = rng.choices([0, 1, 2, 3, 4, 5], weights=[5, 10, 10, 30, 25, 20])[0]
+        steps = _walk(ctx, opened, path[:stop], 24, 24 * 60)
+        forms = _forms(
+            "returnee_reintegration", rng,
+            reception={"returned_from": rng.choice(["US"] * 6 + ["MX"] * 4),
+                       "members_returned": size, "children_returned": children},
+        )  # fmt: skip
+        cases.add(
+            staff=staff, person=head, opened=opened, steps=steps, forms=forms,
+            closure_reason="reintegrated", household=hid,
+        )  # fmt: skip
+    ctx.people.flush()
+    with transaction.atomic():
+        db.write(
+            Household._meta.db_table, _columns(Household, "id", "label", "created_at"), house_rows
+        )
+        db.write(
+            HouseholdMember._meta.db_table,
+            _columns(HouseholdMember, "household", "person", "is_head"),
+            member_rows,
+        )
+        _audit("households", len(house_rows))
+    cases.flush()
+    ctx.progress("returnee households", households, households)
+
+
+# The "Quédate" programme since 2016 (para. 11); its second centre opened in March 2019.
+STAY_START = date(2016, 1, 1)
+STAY_SECOND_CENTRE = date(2019, 3, 1)
+
+
+def _stay_programme(ctx: Context) -> None:
+    """Para. 11: adolescents who migrated or were at risk of migrating, trained at a "Quédate"
+    centre since 2016: an enrolment (a training service) each, some with later sessions."""
+    rng, db = ctx.rng, ctx.db
+    staff = _staff("SBS", "trabajadora.sbs", "supervisor.sbs")
+    holder = (staff.institution.code, staff.team.code)
+    first = _demo_site(
+        ctx, "sbs-quedate-quetzaltenango", staff.institution, Site.Kind.OFFICE,
+        name_es="Centro de Formación Quédate, Quetzaltenango",
+        name_en="“Quédate” training centre, Quetzaltenango", city="Quetzaltenango",
+        municipality_id="0901", opens_on=STAY_START,
+        detail={"source": SOURCE, "programme": "quedate"},
+    )  # fmt: skip
+    second = _demo_site(
+        ctx, "sbs-quedate-huehuetenango", staff.institution, Site.Kind.OFFICE,
+        name_es="Centro de Formación Quédate, Huehuetenango",
+        name_en="“Quédate” training centre, Huehuetenango", city="Huehuetenango",
+        municipality_id="1301", opens_on=STAY_SECOND_CENTRE,
+        detail={"source": SOURCE, "programme": "quedate"},
+    )  # fmt: skip
+    inst = db.id(staff.institution.pk)
+    rows: list[tuple[datetime, str, Any, Site, str, str]] = []
+    for day in _days_in(ctx, STAY_START, PERIOD[1], ctx.volumes["stay_adolescents"]):
+        person = ctx.people.draw(born=_born(rng, day, 12.1, 17.9, 15), on=day, holder=holder)
+        site = second if day >= STAY_SECOND_CENTRE and rng.random() < 0.5 else first
+        at = ctx.clock.working(rng, day)
+        rows.append((at, db.id(person.pid), None, site, "training", inst))
+        for _n in range(rng.choices([0, 1, 2], weights=[60, 30, 10])[0]):
+            later = at + timedelta(days=rng.randint(7, 120))
+            if later <= ctx.cutoff:
+                rows.append((later, db.id(person.pid), None, site, "training", inst))
+    _service_rows(ctx, rows, "quedate", staff.worker.pk)
+    ctx.progress("stay programme", len(rows), len(rows))
+
+
+# Para. 17: complaints Jan–Nov 2018 (Public Prosecutor), cases brought Jan–Aug 2018 (judiciary).
+COMPLAINTS = (date(2018, 1, 1), date(2018, 11, 30))
+BROUGHT = (date(2018, 1, 1), date(2018, 8, 31))
+VICTIM_NATIONALITIES = {"GT": 55, "HN": 18, "SV": 14, "NI": 8, "MX": 5}
+
+
+def _trafficking(ctx: Context) -> None:
+    """Para. 17: trafficking complaints filed and cases brought, as cases of the protocol for
+    victims of trafficking at the Public Prosecutor's Office. Charges in January–August 2018
+    come partly from complaints of 2018 and partly from complaints of 2017."""
+    rng = ctx.rng
+    staff = _staff("MP", "fiscal.mp", "fiscal.jefe.mp")
+    holder = (staff.institution.code, staff.team.code)
+    nationality = Weighted(VICTIM_NATIONALITIES)  # type: ignore[arg-type]
+    cases = CaseRows(ctx, "trafficking_victims")
+    complaints, brought = ctx.volumes["trafficking_complaints"], ctx.volumes["trafficking_brought"]
+    filed = _days_in(ctx, *COMPLAINTS, complaints)
+    early = [i for i, d in enumerate(filed) if d <= BROUGHT[1] - timedelta(days=14)]
+    from_2018 = set(rng.sample(early, min(len(early), round(brought * 0.6))))
+    plan: list[tuple[date, date | None]] = []
+    for i, day in enumerate(filed):
+        charged: date | None = None
+        if i in from_2018:
+            charged = min(day + timedelta(days=rng.randint(14, 90)), BROUGHT[1])
+        elif rng.random() < 0.3:
+            later = max(day, BROUGHT[1]) + timedelta(days=rng.randint(14, 120))
+            charged = later if later <= PERIOD[1] else None
+        plan.append((day, charged))
+    for _n in range(brought - len(from_2018)):
+        day = date(2017, 1, 1) + timedelta(days=rng.randrange(364))
+        plan.append(
+            (day, date(2018, 1, 1) + timedelta(days=rng.randrange(BROUGHT[1].timetuple().tm_yday)))
+        )
+    for day, charged in plan:
+        identified = ctx.clock.at(
+            day - timedelta(days=rng.randint(3, 40)), rng.randrange(8 * 3600, 18 * 3600)
+        )
+        nat = nationality.draw(rng)
+        sex = "F" if rng.random() < 0.8 else "M"
+        victim = ctx.people.draw(
+            born=_born(rng, day, 13, 45, 22), on=day, sex=sex, holder=holder, nationality=nat,
+            protected=True, more_markers=["trafficking_victim"],
+        )  # fmt: skip
+        complaint_at = ctx.clock.working(rng, day)
+        steps = [
+            ("identify_as_victim", identified + timedelta(hours=rng.randint(4, 24))),
+            ("provide_legal_aid", identified + timedelta(hours=rng.randint(30, 60))),
+            ("file_complaint", complaint_at),
+        ]
+        if charged is not None:
+            steps.append(("charges_filed", ctx.clock.working(rng, charged)))
+        exploitation = rng.choice(
+            ["sexual_exploitation", "labour_exploitation", "forced_begging", "servitude"]
+        )
+        complaint = {
+            "filed_on": day.isoformat(),
+            "offences": ["trafficking"],
+            "mp_case_number": f"MP001-{day.year}-{rng.randrange(1, 99999):05d}",
+        }
+        forms = _forms(
+            "trafficking_victims",
+            rng,
+            identification={"exploitation": [exploitation], "is_child": False},
+            legal_aid={"complaint_decision": "file_complaint"},
+            complaint=complaint,
+        )
+        if charged is not None:
+            forms["charges"] = {
+                **forms["charges"],
+                "charged_on": charged.isoformat(),
+                "offences": ["trafficking"],
+            }
+        else:
+            forms.pop("charges", None)
+        for later in ("prosecution_outcome", "reintegration_plan"):
+            forms.pop(later, None)
+        cases.add(
+            staff=staff, person=victim, opened=identified, steps=steps, forms=forms, protected=True
+        )
+    cases.flush()
+    ctx.progress("trafficking cases", len(plan), len(plan))
+
+
+# Para. 53: (period, women, men) of the cases of sexual or psychological violence.
+VIOLENCE = {
+    "2018": (YEAR, "violence_2018_women", "violence_2018_men"),
+    "2019": ((date(2019, 1, 1), date(2019, 3, 31)), "violence_2019_women", "violence_2019_men"),
+}
+
+
+def _violence(ctx: Context) -> None:
+    """Para. 53: migrants who suffered sexual or psychological violence cared for at the health
+    services' specialised clinics: cases of the protocol for victims of trafficking and sexual
+    violence opened by the Ministry of Health."""
+    rng = ctx.rng
+    staff = _staff("MSPAS", "medica.mspas", "supervisora.mspas")
+    holder = (staff.institution.code, staff.team.code)
+    nationality = Weighted(VICTIM_NATIONALITIES)  # type: ignore[arg-type]
+    cases = CaseRows(ctx, "trafficking_victims")
+    for (start, end), women, men in VIOLENCE.values():
+        sexes = ["F"] * ctx.volumes[women] + ["M"] * ctx.volumes[men]
+        rng.shuffle(sexes)
+        for day, sex in zip(_days_in(ctx, start, end, len(sexes)), sexes, strict=True):
+            opened = ctx.clock.at(day, rng.randrange(0, 24 * 3600))
+            victim = ctx.people.draw(
+                born=_born(rng, day, 18, 50, 26), on=day, sex=sex, holder=holder,
+                nationality=nationality.draw(rng), protected=True,
+                more_markers=["violence_survivor"],
+            )  # fmt: skip
+            sexual = rng.random() < 0.7
+            stop = rng.choices([1, 2], weights=[40, 60])[0]
+            steps = [
+                ("identify_as_victim", opened + timedelta(hours=rng.randint(2, 20))),
+                ("provide_legal_aid", opened + timedelta(hours=rng.randint(24, 96))),
+            ][:stop]
+            steps = [(c, at) for c, at in steps if at <= ctx.cutoff]
+            care = ["emergency_medical", "psychological"] if sexual else ["psychological"]
+            forms = _forms(
+                "trafficking_victims",
+                rng,
+                identification={
+                    "exploitation": ["none_identified"],
+                    "sexual_violence": sexual,
+                    "is_child": False,
+                },
+                care_plan={
+                    "care_received": care,
+                    "clinic": "Clínica especializada MSPAS",
+                    "plan_agreed": True,
+                },
+            )
+            keep = {"identification", "care_plan"} | ({"legal_aid"} if len(steps) > 1 else set())
+            forms = {k: v for k, v in forms.items() if k in keep}
+            if len(steps) > 1:
+                forms["legal_aid"]["complaint_decision"] = "declines_to_file"
+            cases.add(
+                staff=staff, person=victim, opened=opened, steps=steps, forms=forms, protected=True
+            )
+    cases.flush()
+    ctx.progress("violence cases", cases.count, cases.count)
