@@ -357,6 +357,9 @@ def recruiter_decide(*, actor: User, recruiter_id: uuid.UUID, data: DecisionInpu
             reason=reason,
             detail={k: v for k, v in detail.items() if k != "reason"},
         )
+        # Now for this process, and again once committed: a reader that cached the old state
+        # between the two is forgotten too.
+        queries.public_invalidate()
         transaction.on_commit(queries.public_invalidate)
     return recruiter
 

@@ -97,11 +97,39 @@ def normalise_number(value: str) -> str:
     return f"RC-{text[:4]}-{text[4:]}"
 
 
+# Words many agencies share: they make different names look alike, so the words that tell
+# agencies apart are compared on their own too.
+GENERIC = set(
+    "agencia agencias reclutamiento reclutadora reclutadores empleo empleos servicios laboral "
+    "laborales de del la las los el y en internacional internacionales grupo empresa "
+    "consultores consultora recursos humanos personal trabajo".split()
+)
+TOKEN_SCORE = 85.0
+
+
+def _distinctive(key: str) -> list[str]:
+    return [t for t in key.split() if t not in GENERIC]
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Every distinctive word of each name has a close counterpart in the other
+    ("altos"/"alto" yes, "sacatepequez"/"suchitepequez" no)."""
+    wa, wb = _distinctive(a), _distinctive(b)
+    if not wa or not wb:
+        return True
+    return all(max(fuzz.ratio(x, y) for y in wb) >= TOKEN_SCORE for x in wa) and all(
+        max(fuzz.ratio(y, x) for x in wa) >= TOKEN_SCORE for y in wb
+    )
+
+
 def closest(key: str, choices: dict[object, str]) -> tuple[object, float] | None:
     """The existing name closest to `key` when it is a probable duplicate, else None."""
     if not key or not choices:
         return None
-    found = process.extractOne(
-        key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=DUPLICATE_SCORE
+    found = process.extract(
+        key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=DUPLICATE_SCORE, limit=10
     )
-    return (found[2], found[1]) if found else None
+    for _name, score, pk in found:
+        if _same_words(key, choices[pk]):
+            return pk, score
+    return None
