@@ -90,7 +90,7 @@ LABOUR_OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/api/v1/placements/{placement_id}/step"): Op(
         Perm.LABOUR_WRITE, 200, 404, body={"status": "preselected", "version": 1}
     ),
-    ("POST", "/api/v1/placements/{returned_id}/readmit"): Op(
+    ("POST", "/api/v1/placements/{placement_id}/readmit"): Op(
         Perm.LABOUR_WRITE, 201, 404, body={"offer_id": "{next_offer_id}"}
     ),
     ("GET", "/api/v1/pamphlets"): Op(Perm.LABOUR_READ, 200),
