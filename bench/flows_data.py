@@ -21,9 +21,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 POINTS = [
-    "TECUN_UMAN_I", "TECUN_UMAN_II", "EL_CARMEN", "LA_MESILLA", "GRACIAS_A_DIOS",
-    "INGENIEROS", "EL_CEIBO", "BETHEL", "MELCHOR_DE_MENCOS", "AGUA_CALIENTE",
-    "EL_FLORIDO", "CORINTO", "ANGUIATU", "SAN_CRISTOBAL", "VALLE_NUEVO", "PEDRO_DE_ALVARADO",
+    "TECUN_UMAN_I",
+    "TECUN_UMAN_II",
+    "EL_CARMEN",
+    "LA_MESILLA",
+    "GRACIAS_A_DIOS",
+    "INGENIEROS",
+    "EL_CEIBO",
+    "BETHEL",
+    "MELCHOR_DE_MENCOS",
+    "AGUA_CALIENTE",
+    "EL_FLORIDO",
+    "CORINTO",
+    "ANGUIATU",
+    "SAN_CRISTOBAL",
+    "VALLE_NUEVO",
+    "PEDRO_DE_ALVARADO",
 ]
 NATIONALITIES = ["HN", "SV", "NI", "CU"]
 GROUPS = ["adults", "families", "unaccompanied_children"]
@@ -70,7 +83,7 @@ def _surge_events(
     while event < wanted and attempts < wanted * 50:
         attempts += 1
         onset = int(rng.integers(warmup, t - 20))
-        k = int(rng.choice([1, 1, 1, 2, 3]))
+        k = min(n_points, int(rng.choice([1, 1, 1, 2, 3])))
         pts = rng.choice(n_points, size=k, replace=False)
         size = float(rng.choice(SIZES))
         ramp = int(rng.integers(0, 4))
@@ -196,8 +209,12 @@ def main() -> None:
     end = dt.date.today() - dt.timedelta(days=1)
     start = end - dt.timedelta(days=int(round(args.years * 365.25)) - 1)
     data = generate(
-        seed=args.seed, years=args.years, n_points=args.points,
-        surges_per_point_year=args.surges, warmup_days=180, start=start.isoformat(),
+        seed=args.seed,
+        years=args.years,
+        n_points=args.points,
+        surges_per_point_year=args.surges,
+        warmup_days=180,
+        start=start.isoformat(),
     )
     n = write_csv(data, args.out)
     print(f"{n} rows, {len(data.surges)} surges written to {args.out}")

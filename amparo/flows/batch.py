@@ -49,7 +49,9 @@ def run(
         counts, table.days, config, other_watch=other_watch, over_capacity=over_capacity
     )
     streams = [NATIONAL, *table.points]
-    flagged_points = {p for i, p in enumerate(table.points) if (det.level[i + 1] >= engine.WATCH).any()}
+    flagged_points = {
+        p for i, p in enumerate(table.points) if (det.level[i + 1] >= engine.WATCH).any()
+    }
     keep = [i for i, k in enumerate(table.child_keys) if k[0] in flagged_points]
     children = None
     keys: list[tuple[str, str, str]] = []
@@ -58,7 +60,9 @@ def run(
         p_index = {p: i + 1 for i, p in enumerate(table.points)}
         parent = np.array([p_index[k[0]] for k in keys])
         children = engine.drill_down(det, table.children[keep], parent, config)
-    return BatchResult(table=table, streams=streams, detection=det, child_keys=keys, children=children)
+    return BatchResult(
+        table=table, streams=streams, detection=det, child_keys=keys, children=children
+    )
 
 
 def _fmt(value: float, digits: int) -> str:
@@ -82,14 +86,16 @@ def phase_rows(result: BatchResult, *, include_national: bool = False) -> list[l
     start = 0 if include_national else 1
     for i in range(start, len(result.streams)):
         for j, day in enumerate(dates):
-            rows.append([
-                result.streams[i],
-                day,
-                engine.PHASE_NAMES[int(det.level[i, j])],
-                _fmt(det.expected.mu[i, j], 2),
-                _fmt(det.observed[i, j], 0),
-                _fmt(det.statistic[i, j], 3),
-            ])
+            rows.append(
+                [
+                    result.streams[i],
+                    day,
+                    engine.PHASE_NAMES[int(det.level[i, j])],
+                    _fmt(det.expected.mu[i, j], 2),
+                    _fmt(det.observed[i, j], 0),
+                    _fmt(det.statistic[i, j], 3),
+                ]
+            )
     return rows
 
 
@@ -106,7 +112,13 @@ def write_outputs(result: BatchResult, out: Path) -> dict[str, int]:
         out / "thresholds.csv",
         ["point", "low_threshold", "high_threshold", "model_version", "threshold_version"],
         [
-            [s, f"{det.h_low[i]:.4f}", f"{det.h_high[i]:.4f}", engine.MODEL_VERSION, engine.THRESHOLD_VERSION]
+            [
+                s,
+                f"{det.h_low[i]:.4f}",
+                f"{det.h_high[i]:.4f}",
+                engine.MODEL_VERSION,
+                engine.THRESHOLD_VERSION,
+            ]
             for i, s in enumerate(result.streams)
         ],
     )
@@ -116,10 +128,18 @@ def write_outputs(result: BatchResult, out: Path) -> dict[str, int]:
         dates = [str(d) for d in result.table.days]
         for i, (point, nationality, group) in enumerate(result.child_keys):
             for j in np.flatnonzero(ch.level[i] >= engine.WATCH):
-                drill.append([
-                    point, dates[j], nationality, group, engine.PHASE_NAMES[int(ch.level[i, j])],
-                    _fmt(ch.expected.mu[i, j], 2), _fmt(ch.observed[i, j], 0), _fmt(ch.statistic[i, j], 3),
-                ])
+                drill.append(
+                    [
+                        point,
+                        dates[j],
+                        nationality,
+                        group,
+                        engine.PHASE_NAMES[int(ch.level[i, j])],
+                        _fmt(ch.expected.mu[i, j], 2),
+                        _fmt(ch.observed[i, j], 0),
+                        _fmt(ch.statistic[i, j], 3),
+                    ]
+                )
     _atomic_csv(
         out / "drilldown.csv",
         ["point", "date", "nationality", "group", "phase", "expected", "observed", "statistic"],

@@ -19,9 +19,11 @@ count series; a day not reported is NaN and stays NaN everywhere (never zero).
    (geometric midpoint rule); it is then tested against the summed expectation.
 3. **Sequential test** (:func:`nb_cusum`): a negative-binomial CUSUM of the log-likelihood
    ratio of "mean × ``shift``" against "mean". One day's contribution is capped at
-   ``cap_share`` of the high threshold, so a single data-entry spike cannot raise an alert by
-   itself, but two days of a real surge do. The statistic is bounded at twice the high
-   threshold so that it falls back within days once the flow returns to normal.
+   ``cap_share`` of the high threshold (default 1.0: one extreme day may alert, as a caravan
+   arriving at once should; below 1.0 a single day never alerts by itself, which trades a
+   day of delay for immunity to one-day data-entry spikes; bench/flows_eval.py compares).
+   The statistic is bounded at twice the high threshold so that it falls back within days
+   once the flow returns to normal.
 4. **Thresholds** (:func:`calibrate_thresholds`): from a false-alarm budget (alerts per stream
    per year) by simulating the fitted null model (negative binomial with the fitted μ and r)
    and choosing, per stream, the smallest threshold whose simulated alert-episode rate stays
@@ -37,8 +39,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as sstats
 
-MODEL_VERSION = "nb-glm-1 (quasi-Poisson GLM, dow + 2 harmonics, Noufaily weights, EARS C2 < 56 days)"
-THRESHOLD_VERSION = "nb-cusum-1 (NB CUSUM shift ×2, day cap 0.55 h, simulated null budget)"
+MODEL_VERSION = (
+    "nb-glm-1 (quasi-Poisson GLM, dow + 2 harmonics, Noufaily weights, EARS C2 < 56 days)"
+)
+THRESHOLD_VERSION = "nb-cusum-1 (NB CUSUM shift ×2, day cap 1.0 h, simulated null budget ×0.5)"
 
 NORMAL, WATCH, ALERT, EMERGENCY = 0, 1, 2, 3
 PHASE_NAMES = ("normal", "watch", "alert", "emergency")
@@ -59,13 +63,14 @@ class EngineConfig:
     false_alarms_per_year: float = 1.0
     watch_per_year: float = 4.0
     shift: float = 2.0
-    cap_share: float = 0.55
+    cap_share: float = 1.0
     quiet_days: int = 3
     refit_every: int = 28
     window_days: int = 3 * 365
     guard_days: int = 2
     harmonics: int = 2
-    trend: bool = False
+    trend: bool = True
+    min_trend_days: int = 730
     long_gap_days: int = 365
     min_glm_days: int = 56
     min_season_days: int = 365
@@ -157,9 +162,7 @@ def _batched_irls(
     return beta, mu
 
 
-def _fit_window(
-    x: np.ndarray, y: np.ndarray, mask: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _fit_window(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fit, down-weight outliers (past surges), refit; return beta (S, p) and phi (S,)."""
     p = x.shape[1]
     w0 = mask.astype(float)
@@ -210,7 +213,9 @@ def fit_expected(counts: np.ndarray, days: np.ndarray, config: EngineConfig) -> 
     mu = np.full((s, t), np.nan)
     size = np.full((s, t), np.inf)
     method = np.full((s, t), METHOD_NONE, dtype=np.int8)
-    dow_cols = N_DOW_COLS
+    dow_cols = np.arange(N_DOW_COLS)
+    season_cols = np.arange(N_DOW_COLS + 2 * config.harmonics)
+    full_cols = np.arange(x.shape[1])
     for t0 in range(0, t, config.refit_every):
         t1 = min(t, t0 + config.refit_every)
         end = max(0, t0 - config.guard_days)
@@ -221,16 +226,28 @@ def fit_expected(counts: np.ndarray, days: np.ndarray, config: EngineConfig) -> 
         cols = np.arange(begin, end)
         mask = usable[:, begin:end] & (cols[None, :] >= cutoff[:, None])
         n_obs = mask.sum(axis=1)
+        trend_ok = config.trend & (n_obs >= config.min_trend_days)
+        season = (n_obs >= config.min_season_days) & ~trend_ok
         groups = (
-            (METHOD_GLM, n_obs >= config.min_season_days, x.shape[1]),
-            (METHOD_DOW, (n_obs >= config.min_glm_days) & (n_obs < config.min_season_days), dow_cols),
+            (METHOD_GLM, trend_ok, full_cols),
+            (METHOD_GLM, season, season_cols),
+            (
+                METHOD_DOW,
+                (n_obs >= config.min_glm_days) & (n_obs < config.min_season_days),
+                dow_cols,
+            ),
         )
-        for code, which, ncol in groups:
+        for code, which, cols_used in groups:
             if not which.any():
                 continue
-            xs = x[begin:end, :ncol]
+            xs = x[begin:end][:, cols_used]
             beta, phi = _fit_window(xs, counts[which, begin:end], mask[which])
-            pred = np.exp(np.clip(beta @ x[t0:t1, :ncol].T, -10, 12))
+            xf = x[t0:t1][:, cols_used]
+            if config.trend and cols_used is full_cols:
+                # Farrington: never extrapolate the trend past the end of the baseline.
+                xf = xf.copy()
+                xf[:, -1] = np.minimum(xf[:, -1], x[end - 1, -1])
+            pred = np.exp(np.clip(beta @ xf.T, -10, 12))
             mu[which, t0:t1] = pred
             size[which, t0:t1] = np.where(
                 phi[:, None] > 1.0 + 1e-6, pred / np.maximum(phi[:, None] - 1.0, 1e-9), np.inf
@@ -321,7 +338,9 @@ def nb_llr(y: np.ndarray, mu: np.ndarray, size: np.ndarray, shift: float) -> np.
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         finite = np.isfinite(size)
         r = np.where(finite, size, 1.0)
-        nb = y * np.log(shift * (r + mu) / (r + shift * mu)) + r * np.log((r + mu) / (r + shift * mu))
+        nb = y * np.log(shift * (r + mu) / (r + shift * mu)) + r * np.log(
+            (r + mu) / (r + shift * mu)
+        )
         pois = y * np.log(shift) - (shift - 1.0) * mu
         return np.where(finite, nb, pois)
 
@@ -349,9 +368,10 @@ def catch_up_adjust(
     mu_fill = np.nan_to_num(exp.mu)
     csum = np.concatenate([np.zeros((counts.shape[0], 1)), np.cumsum(mu_fill, axis=1)], axis=1)
     idx = np.arange(counts.shape[1])[None, :]
-    summed = csum[np.arange(counts.shape[0])[:, None], idx + 1] - csum[
-        np.arange(counts.shape[0])[:, None], np.maximum(idx - gap, 0)
-    ]
+    summed = (
+        csum[np.arange(counts.shape[0])[:, None], idx + 1]
+        - csum[np.arange(counts.shape[0])[:, None], np.maximum(idx - gap, 0)]
+    )
     with np.errstate(invalid="ignore"):
         closer_to_sum = counts > np.sqrt(exp.mu * np.maximum(summed, exp.mu))
     is_catch_up = (gap > 0) & closer_to_sum & ~np.isnan(exp.mu)
@@ -458,7 +478,9 @@ def calibrate_thresholds(exp: Expected, config: EngineConfig) -> tuple[np.ndarra
     low_grid = grid[grid <= h_high.max()]
     level = hold_levels(chosen[None] >= low_grid[:, None, None, None], config.quiet_days)
     rate = count_episodes(level).sum(axis=1) / years
-    h_low = np.minimum(_smallest_within(rate, config.watch_per_year * config.safety, low_grid), h_high)
+    h_low = np.minimum(
+        _smallest_within(rate, config.watch_per_year * config.safety, low_grid), h_high
+    )
     return h_low, h_high
 
 

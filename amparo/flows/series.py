@@ -53,9 +53,7 @@ class FlowTable:
     warnings: list[str] = field(default_factory=list)
 
 
-def _parse_row(
-    line: int, raw: dict[str, str], today: dt.date, errors: list[str]
-) -> FlowRow | None:
+def _parse_row(line: int, raw: dict[str, str], today: dt.date, errors: list[str]) -> FlowRow | None:
     before = len(errors)
     text = (raw.get("date") or "").strip()
     try:
@@ -63,19 +61,27 @@ def _parse_row(
         if len(text) != 10:
             raise ValueError
     except ValueError:
-        errors.append(_("line %(line)d, column date: %(value)r is not a date YYYY-MM-DD")
-                      % {"line": line, "value": text})
+        errors.append(
+            _("line %(line)d, column date: %(value)r is not a date YYYY-MM-DD")
+            % {"line": line, "value": text}
+        )
         day = None
     if day is not None and day > today:
-        errors.append(_("line %(line)d, column date: %(value)s is in the future")
-                      % {"line": line, "value": text})
+        errors.append(
+            _("line %(line)d, column date: %(value)s is in the future")
+            % {"line": line, "value": text}
+        )
     point = (raw.get("point") or "").strip()
     if not point:
-        errors.append(_("line %(line)d, column point: the crossing point is empty") % {"line": line})
+        errors.append(
+            _("line %(line)d, column point: the crossing point is empty") % {"line": line}
+        )
     direction = (raw.get("direction") or "").strip().lower()
     if direction not in DIRECTIONS:
-        errors.append(_("line %(line)d, column direction: %(value)r is not 'in' or 'out'")
-                      % {"line": line, "value": direction})
+        errors.append(
+            _("line %(line)d, column direction: %(value)r is not 'in' or 'out'")
+            % {"line": line, "value": direction}
+        )
     count_text = (raw.get("count") or "").strip()
     count: int | None = None
     if count_text:
@@ -85,12 +91,16 @@ def _parse_row(
                 raise ValueError
             count = int(number)
         except (ValueError, OverflowError):
-            errors.append(_("line %(line)d, column count: %(value)r is not a whole number")
-                          % {"line": line, "value": count_text})
+            errors.append(
+                _("line %(line)d, column count: %(value)r is not a whole number")
+                % {"line": line, "value": count_text}
+            )
         else:
             if count < 0:
-                errors.append(_("line %(line)d, column count: %(value)d is negative")
-                              % {"line": line, "value": count})
+                errors.append(
+                    _("line %(line)d, column count: %(value)d is negative")
+                    % {"line": line, "value": count}
+                )
     if len(errors) > before or day is None:
         return None
     return FlowRow(
@@ -112,7 +122,8 @@ def read_rows(path: Path, *, today: dt.date | None = None) -> list[FlowRow]:
     try:
         handle = open(path, newline="", encoding="utf-8-sig")
     except OSError as exc:
-        raise FlowInputError([_("cannot read %(path)s: %(error)s") % {"path": path, "error": exc}])
+        message = _("cannot read %(path)s: %(error)s") % {"path": path, "error": exc}
+        raise FlowInputError([message]) from None
     with handle:
         try:
             reader = csv.DictReader(handle)
@@ -153,10 +164,16 @@ def check_duplicates(rows: Iterable[FlowRow]) -> list[str]:
             seen[key] = row
         elif first.count != row.count:
             errors.append(
-                _("line %(line)d, column count: %(count)s differs from line %(first)d (%(fc)s) "
-                  "for the same date, point, direction, nationality and group")
-                % {"line": row.line, "count": _blank(row.count), "first": first.line,
-                   "fc": _blank(first.count)}
+                _(
+                    "line %(line)d, column count: %(count)s differs from line %(first)d (%(fc)s) "
+                    "for the same date, point, direction, nationality and group"
+                )
+                % {
+                    "line": row.line,
+                    "count": _blank(row.count),
+                    "first": first.line,
+                    "fc": _blank(first.count),
+                }
             )
     return errors
 
@@ -203,7 +220,9 @@ def build_table(
         i = p_index[r.point]
         totals[i, j] = np.nan_to_num(totals[i, j]) + r.count
         children[k_index[(r.point, r.nationality, r.group)], j] = r.count
-    table = FlowTable(days=days, points=all_points, totals=totals, child_keys=keys, children=children)
+    table = FlowTable(
+        days=days, points=all_points, totals=totals, child_keys=keys, children=children
+    )
     table.warnings = long_gap_warnings(table)
     return table
 
@@ -214,15 +233,26 @@ def long_gap_warnings(table: FlowTable) -> list[str]:
     for i, point in enumerate(table.points):
         idx = np.flatnonzero(~np.isnan(table.totals[i]))
         if idx.size == 0:
-            out.append(_("point %(point)s: no day reported; its phase stays normal and its "
-                         "expected count empty") % {"point": point})
+            out.append(
+                _(
+                    "point %(point)s: no day reported; its phase stays normal and its "
+                    "expected count empty"
+                )
+                % {"point": point}
+            )
             continue
         gaps = np.diff(np.concatenate([[-1], idx, [table.days.size]])) - 1
         for g, start in zip(gaps, np.concatenate([[0], idx + 1]), strict=True):
             if g >= LONG_GAP_DAYS:
                 out.append(
-                    _("point %(point)s: %(n)d days without data from %(day)s; the history "
-                      "before the gap is ignored (the stream restarts)")
-                    % {"point": point, "n": int(g), "day": str(table.days[min(start, table.days.size - 1)])}
+                    _(
+                        "point %(point)s: %(n)d days without data from %(day)s; the history "
+                        "before the gap is ignored (the stream restarts)"
+                    )
+                    % {
+                        "point": point,
+                        "n": int(g),
+                        "day": str(table.days[min(start, table.days.size - 1)]),
+                    }
                 )
     return out

@@ -55,9 +55,17 @@ class Command(BaseCommand):
         result = batch.run(table, config)
         counts = batch.write_outputs(result, options["out"])
         self.stdout.write(
-            _("%(rows)d rows read, %(points)d points, %(days)d days; %(phases)d phase rows and "
-              "%(drill)d drill-down rows written to %(out)s in %(secs).1f s")
-            % {"rows": len(rows), "points": len(table.points), "days": table.days.size,
-               "phases": counts["phases"], "drill": counts["drilldown"], "out": options["out"],
-               "secs": time.perf_counter() - started}
+            _(
+                "%(rows)d rows read, %(points)d points, %(days)d days; %(phases)d phase rows and "
+                "%(drill)d drill-down rows written to %(out)s in %(secs).1f s"
+            )
+            % {
+                "rows": len(rows),
+                "points": len(table.points),
+                "days": table.days.size,
+                "phases": counts["phases"],
+                "drill": counts["drilldown"],
+                "out": options["out"],
+                "secs": time.perf_counter() - started,
+            }
         )

@@ -1,0 +1,95 @@
+"""Dashboard charts: Vega-Lite specs rendered to SVG on the server (vl-convert), no JavaScript.
+
+A chart shows a stream's observed counts, its expected count and 95 % band, and the days in
+watch / alert / emergency as coloured ticks under the series.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+PHASE_COLOURS = {"watch": "#ffbe2e", "alert": "#d54309", "emergency": "#8b0a03"}
+
+
+def chart_spec(
+    series: dict[str, Any], *, title: str, days: int = 120, width: int = 320
+) -> dict[str, Any]:
+    dates = series.get("dates", [])[-days:]
+    n = len(dates)
+
+    def tail(name: str) -> list[Any]:
+        return list(series.get(name, []))[-n:] if n else []
+
+    observed, expected, lower, upper, phase = (
+        tail(k) for k in ("observed", "expected", "lower", "upper", "phase")
+    )
+    values = [
+        {"date": d, "observed": o, "expected": e, "lower": lo, "upper": hi, "phase": p}
+        for d, o, e, lo, hi, p in zip(dates, observed, expected, lower, upper, phase, strict=False)
+    ]
+    phases = [v for v in values if v["phase"] in PHASE_COLOURS]
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "area", "opacity": 0.25, "color": "#005ea2"},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal", "title": None},
+                "y": {"field": "lower", "type": "quantitative", "title": None},
+                "y2": {"field": "upper"},
+            },
+        },
+        {
+            "mark": {"type": "line", "color": "#005ea2", "strokeDash": [4, 3]},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "expected", "type": "quantitative"},
+            },
+        },
+        {
+            "mark": {"type": "line", "color": "#1b1b1b", "point": {"size": 8}},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal"},
+                "y": {"field": "observed", "type": "quantitative"},
+            },
+        },
+    ]
+    if phases:
+        layers.append(
+            {
+                "data": {"values": phases},
+                "mark": {"type": "tick", "thickness": 3, "yOffset": 0},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal"},
+                    "y": {"value": 0},
+                    "color": {
+                        "field": "phase",
+                        "type": "nominal",
+                        "legend": {"orient": "bottom", "title": None},
+                        "scale": {
+                            "domain": list(PHASE_COLOURS),
+                            "range": list(PHASE_COLOURS.values()),
+                        },
+                    },
+                },
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": width,
+        "height": 140,
+        "data": {"values": values},
+        "layer": layers,
+    }
+
+
+def chart_svg(series: dict[str, Any], *, title: str, days: int = 120, width: int = 320) -> str:
+    """SVG text of the chart; a short message instead when the renderer fails or no data."""
+    if not series.get("dates"):
+        return ""
+    try:
+        import vl_convert as vlc
+
+        return vlc.vegalite_to_svg(chart_spec(series, title=title, days=days, width=width))
+    except Exception as exc:  # a chart must never break the page
+        return f"<p class='usa-hint'>{html.escape(str(exc)[:200])}</p>"
