@@ -22,8 +22,10 @@ from .matrix import Row
 LOIPR_TEXT = """List of issues prior to the submission of the third periodic report of Xyzland
 CMW/C/XYZ/QPR/3
 A. General information
-1. Please provide information on the measures taken to set up a register of returned migrant workers and on the data collected since the last dialogue with the Committee.
-2. Please describe the steps taken to investigate complaints of trafficking in persons and to open shelters for victims in the border departments.
+1. Please provide information on the measures taken to set up a register of returned \
+migrant workers and on the data collected since the last dialogue with the Committee.
+2. Please describe the steps taken to investigate complaints of trafficking in persons and \
+to open shelters for victims in the border departments.
 """
 
 

@@ -146,7 +146,9 @@ def test_out_of_order_paragraphs_named() -> None:
         .read_text(encoding="utf-8")
         .replace("6. The Committee notes", "9. The Committee notes")
     )
-    with pytest.raises(ParseError) as err:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ParseError) as err:
         parse_text(text, filename="x.txt")
     assert "Paragraph 9" in err.value.message and "paragraph 5" in err.value.message
     assert err.value.line == 19
