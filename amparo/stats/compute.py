@@ -270,3 +270,37 @@ def cell_queryset(
 def _is_text(ind: Indicator, dim: str) -> bool:
     target = resolve_path(ind.model_class, ind.disaggregations[dim])
     return isinstance(target, models.CharField) and not target.is_relation
+
+
+def series(
+    ind: Indicator, period: Period, *, institution_id: Any = None
+) -> list[tuple[date, int | float]]:
+    """The figure month by month over the period (one GROUP BY; months without records are
+    zeros). A cumulative indicator is counted month by month, not carried over."""
+    from django.db.models.functions import TruncMonth
+
+    monthly = Indicator(**{**ind.__dict__, "cumulative": False})
+    qs = base_queryset(monthly, period, institution_id=institution_id)
+    tz = timezone.get_current_timezone()
+    target = resolve_path(ind.model_class, ind.date_field)
+    trunc = (
+        TruncMonth(ind.date_field, tzinfo=tz)
+        if isinstance(target, models.DateTimeField)
+        else TruncMonth(ind.date_field)
+    )
+    found: dict[date, int | float] = {}
+    for row in (
+        qs.annotate(stats_month=trunc)
+        .order_by()
+        .values("stats_month")
+        .annotate(stats_n=_aggregate(ind))
+    ):
+        month = row["stats_month"]
+        month = month.date() if isinstance(month, datetime) else month
+        found[month] = row["stats_n"] or 0
+    out = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        out.append((month, found.get(month, 0)))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return out

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("questions/", views.questions, name="questions"),
+    path("report/", views.report, name="report"),
+    path("report/export.<slug:fmt>", views.export, name="export"),
+    path("indicators/<str:indicator_id>/", views.indicator, name="indicator"),
+    path("indicators/<str:indicator_id>/records/", views.records, name="records"),
+]

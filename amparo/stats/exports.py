@@ -1,0 +1,324 @@
+"""The State report's exports: PDF (reportlab) and DOCX (python-docx) with tables and charts,
+its tables in CSV (safe cells) and XLSX (openpyxl), and SDMX-CSV for the national statistics
+office. Every export is published material: small numbers are suppressed (suppression.py), and
+the definition of each indicator and the time of extraction are printed with its tables.
+
+CSV and SDMX-CSV stream row by row (an indicator is computed only when its rows are reached);
+XLSX is written in openpyxl's write-only mode to a temporary file and streamed from there.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from amparo.core.export import safe_row
+from amparo.core.models import Institution
+
+from . import charts
+from .compute import Figure, Period, compute
+from .registry import DIMENSIONS, UNIT_LABELS, catalogue
+from .report import Report, build_report
+from .suppression import THRESHOLD, Shown, public_value, suppress
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "sdmx": "text/csv; charset=utf-8",
+}
+SUPPRESSED = "…"  # printed in place of a suppressed value (explained in the note)
+
+
+@dataclass
+class Published:
+    figure: Figure
+    value: int | float | None
+    tables: list[Shown]
+
+
+def published(fig: Figure) -> Published:
+    return Published(fig, public_value(fig.value), [suppress(t) for t in fig.tables])
+
+
+def published_sections(report: Report) -> list[tuple[str, list[Published]]]:
+    return [(title, [published(f) for f in figs]) for title, figs in report.sections()]
+
+
+def _fmt(value: int | float | None) -> str:
+    if value is None:
+        return SUPPRESSED
+    return f"{value:,}".replace(",", " ") if isinstance(value, int) else f"{value:,.1f}"
+
+
+def note() -> str:
+    return _(
+        "Values from 1 to %(n)s are not published (shown as “%(mark)s”), nor the values that "
+        "would reveal them, so that no person can be identified from a table."
+    ) % {"n": THRESHOLD - 1, "mark": SUPPRESSED}
+
+
+def _title(period: Period, institution: Institution | None) -> str:
+    who = institution.code if institution else _("National")
+    return _("Statistical annex to the periodic report — %(who)s, %(start)s to %(end)s") % {
+        "who": who,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+
+
+# ---------------------------------------------------------------- flat rows (CSV, XLSX, SDMX)
+
+HEADER = [
+    "indicator_id", "indicator", "definition", "unit", "period_from", "period_to",
+    "dimensions", "category", "value", "suppressed", "extracted_at",
+]  # fmt: skip
+
+
+def flat_rows(period: Period, institution: Institution | None) -> Iterator[list[Any]]:
+    """One row per figure and per table cell, suppressed; computed indicator by indicator."""
+    for ind in catalogue():
+        fig = compute(ind, period, institution_id=institution.pk if institution else None)
+        pub = published(fig)
+        base = [ind.id, str(ind.title), str(ind.definition), str(UNIT_LABELS.get(ind.unit, "")),
+                period.start.isoformat(), period.end.isoformat()]  # fmt: skip
+        at = fig.extracted_at.isoformat()
+        yield [*base, "", _("Total"), pub.value, pub.value is None, at]
+        for shown in pub.tables:
+            dims = " × ".join(str(DIMENSIONS[d].title) for d in shown.dimensions)
+            for _key, labels, value in shown.cells:
+                yield [*base, dims, " × ".join(labels), value, value is None, at]
+
+
+def csv_stream(period: Period, institution: Institution | None) -> Iterator[str]:
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+    yield "\ufeff" + writer.writerow(HEADER)
+    for row in flat_rows(period, institution):
+        yield writer.writerow(safe_row(["" if v is None else v for v in row]))
+
+
+SDMX_DIMENSIONS = [
+    "sex", "age_group", "nationality", "department", "country_of_stay", "migration_status",
+    "protocol", "institution", "site", "kind", "status", "outcome", "reason", "channel",
+]  # fmt: skip
+SDMX_HEADER = [
+    "DATAFLOW", "INDICATOR", "TIME_PERIOD", "REF_AREA", *[d.upper() for d in SDMX_DIMENSIONS],
+    "UNIT_MEASURE", "OBS_VALUE", "OBS_STATUS",
+]  # fmt: skip
+DATAFLOW = "AMPARO:MIGRANT_PROTECTION(1.0)"
+
+
+def sdmx_row(
+    indicator: str, span: str, unit: str, keys: dict[str, str], value: int | float | None
+) -> list[Any]:
+    """One observation: "_T" is the total of a dimension, "_Z" a value not recorded;
+    OBS_STATUS "C" marks a confidential (suppressed) value, "A" a normal one."""
+    dims = [keys.get(d, "_T") or "_Z" for d in SDMX_DIMENSIONS]
+    status = "C" if value is None else "A"
+    return [DATAFLOW, indicator, span, "GT", *dims, unit, "" if value is None else value, status]
+
+
+def sdmx_stream(period: Period, institution: Institution | None) -> Iterator[str]:
+    """SDMX-CSV (version 1), one observation per line; institutions by their code."""
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+    codes = {str(pk): code for pk, code in Institution.objects.values_list("pk", "code")}
+    yield writer.writerow(SDMX_HEADER)
+    span = f"{period.start.isoformat()}/{period.end.isoformat()}"
+    fixed = {"institution": institution.code} if institution else {}
+    for ind in catalogue():
+        fig = compute(ind, period, institution_id=institution.pk if institution else None)
+        pub = published(fig)
+        name, unit = ind.id.upper(), str(ind.unit).upper()
+        yield writer.writerow(safe_row(sdmx_row(name, span, unit, fixed, pub.value)))
+        for shown in pub.tables:
+            for key, _labels, value in shown.cells:
+                keys = {**fixed, **dict(zip(shown.dimensions, key, strict=True))}
+                if "institution" in shown.dimensions:
+                    keys["institution"] = codes.get(keys["institution"], keys["institution"])
+                row = sdmx_row(name, span, unit, keys, value)
+                yield writer.writerow(safe_row(row))
+
+
+def xlsx_file(period: Period, institution: Institution | None) -> Any:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Tables")[:31])
+    sheet.append([_title(period, institution)])
+    sheet.append([note()])
+    sheet.append(HEADER)
+    for row in flat_rows(period, institution):
+        sheet.append(
+            safe_row(["" if v is None else v for v in row[:8]]) + [row[8], row[9], row[10]]
+        )
+    handle = tempfile.TemporaryFile()
+    book.save(handle)
+    handle.seek(0)
+    return handle
+
+
+# ---------------------------------------------------------------- documents (PDF, DOCX)
+
+
+def _chart_png(pub: Published) -> bytes | None:
+    table = next((t for t in pub.tables if len(t.dimensions) == 1), None)
+    if table is None:
+        return None
+    rows = [(labels[0], value) for _k, labels, value in table.cells if value]
+    if not rows:
+        return None
+    title = str(DIMENSIONS[table.dimensions[0]].title)
+    return charts.png(charts.bar_spec(title, rows, width=360), scale=1.5)
+
+
+def pdf_bytes(report: Report, institution: Institution | None) -> bytes:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, title=_title(report.period, institution))
+    story: list[Any] = [
+        Paragraph(escape(_title(report.period, institution)), styles["Title"]),
+        Paragraph(escape(_("Extracted at %(at)s.") % {"at": _when(report)}), styles["Normal"]),
+        Paragraph(escape(note()), styles["Italic"]),
+    ]
+    for title, items in published_sections(report):
+        story.append(Paragraph(escape(title), styles["Heading1"]))
+        for pub in items:
+            ind = pub.figure.indicator
+            story.append(Paragraph(escape(f"{ind.title}: {_fmt(pub.value)}"), styles["Heading3"]))
+            story.append(Paragraph(escape(str(ind.definition)), styles["Normal"]))
+            for shown in pub.tables:
+                if not any(v for _k, _l, v in shown.cells):
+                    continue
+                head = [" × ".join(str(DIMENSIONS[d].title) for d in shown.dimensions), ""]
+                data = [head] + [[" × ".join(lab), _fmt(v)] for _k, lab, v in shown.cells]
+                data.append([_("Total"), _fmt(shown.total)])
+                t = PdfTable(data, colWidths=[11 * cm, 3 * cm], repeatRows=1)
+                t.setStyle(
+                    TableStyle(
+                        [
+                            ("FONTSIZE", (0, 0), (-1, -1), 8),
+                            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                            ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                            ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+                        ]
+                    )
+                )
+                story += [Spacer(1, 4), t]
+            png = _chart_png(pub)
+            if png:
+                img = Image(io.BytesIO(png))
+                scale = min(1.0, (15 * cm) / img.drawWidth)
+                img.drawWidth, img.drawHeight = img.drawWidth * scale, img.drawHeight * scale
+                story += [Spacer(1, 4), img]
+            story.append(Spacer(1, 10))
+    doc.build(story)
+    return out.getvalue()
+
+
+def docx_bytes(report: Report, institution: Institution | None) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    document = Document()
+    document.add_heading(_title(report.period, institution), level=0)
+    document.add_paragraph(_("Extracted at %(at)s.") % {"at": _when(report)})
+    document.add_paragraph(note()).italic = True
+    for title, items in published_sections(report):
+        document.add_heading(title, level=1)
+        for pub in items:
+            ind = pub.figure.indicator
+            document.add_heading(f"{ind.title}: {_fmt(pub.value)}", level=3)
+            document.add_paragraph(str(ind.definition))
+            for shown in pub.tables:
+                if not any(v for _k, _l, v in shown.cells):
+                    continue
+                table = document.add_table(rows=1, cols=2)
+                table.style = "Table Grid"
+                head = table.rows[0].cells
+                head[0].text = " × ".join(str(DIMENSIONS[d].title) for d in shown.dimensions)
+                head[1].text = ""
+                for _k, labels, value in shown.cells:
+                    row = table.add_row().cells
+                    row[0].text, row[1].text = " × ".join(labels), _fmt(value)
+                row = table.add_row().cells
+                row[0].text, row[1].text = _("Total"), _fmt(shown.total)
+            png = _chart_png(pub)
+            if png:
+                document.add_picture(io.BytesIO(png), width=Cm(14))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _when(report: Report) -> str:
+    return timezone.localtime(report.extracted_at).strftime("%Y-%m-%d %H:%M %Z")
+
+
+# ---------------------------------------------------------------- responses
+
+
+def _name(period: Period, institution: Institution | None, ext: str) -> str:
+    who = institution.code.lower() if institution else "nacional"
+    return f"amparo-informe-{who}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{ext}"
+
+
+def respond(
+    fmt: str, period: Period, *, institution: Institution | None, language: str | None
+) -> HttpResponse:
+    lang = language or translation.get_language() or "es"
+    ext = "csv" if fmt == "sdmx" else fmt
+    name = _name(period, institution, "sdmx.csv" if fmt == "sdmx" else ext)
+    disposition = f'attachment; filename="{name}"'
+    if fmt in ("csv", "sdmx"):
+        make = csv_stream if fmt == "csv" else sdmx_stream
+
+        def lines() -> Iterator[str]:
+            # The generator runs after the view returns: keep the language for every row.
+            with translation.override(lang):
+                yield from make(period, institution)
+
+        response: HttpResponse = StreamingHttpResponse(lines(), content_type=FORMATS[fmt])
+        response["Content-Disposition"] = disposition
+        return response
+    with translation.override(lang):
+        if fmt == "xlsx":
+            return FileResponse(
+                xlsx_file(period, institution), as_attachment=True, filename=name,
+                content_type=FORMATS[fmt],
+            )  # fmt: skip
+        report = build_report(
+            period,
+            institution_id=institution.pk if institution else None,
+            institution=institution.code if institution else "",
+        )
+        body = pdf_bytes(report, institution) if fmt == "pdf" else docx_bytes(report, institution)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = disposition
+    return response
