@@ -612,6 +612,32 @@ def tag_decide(
     return tag
 
 
+def recommendations_group(
+    *, actor: User | None, threshold: float = 0.45, limit: int = 20_000
+) -> int:
+    """Group similar recommendations across mechanisms and cycles (regrouping from scratch)."""
+    from .models import RecommendationGroup
+    from .tagging import group_similar
+
+    if actor is not None:
+        require(actor, Perm.RECS_VALIDATE)
+    recs = list(Recommendation.objects.order_by("-published_on", "key")[:limit])
+    groups = group_similar(recs, threshold)  # type: ignore[arg-type]
+    with transaction.atomic():
+        Recommendation.objects.filter(group__isnull=False).update(group=None)
+        RecommendationGroup.objects.all().delete()
+        for members in groups:
+            first = members[0]
+            group = RecommendationGroup.objects.create(label=first.text[:300])  # type: ignore[attr-defined]
+            Recommendation.objects.filter(pk__in=[m.pk for m in members]).update(group=group)  # type: ignore[attr-defined]
+        audit_record(
+            actor=actor,
+            action="recommendations.group",
+            detail={"groups": len(groups), "threshold": threshold},
+        )
+    return len(groups)
+
+
 # ---------------------------------------------------------------------------- civil society
 
 SUBMISSIONS_PER_HOUR = 5

@@ -23,10 +23,23 @@ class Command(BaseCommand):
         parse.add_argument("--out", help="Write the JSON here (default: standard output).")
         uhri = sub.add_parser("import-uhri", help="Import a UHRI JSON export (re-importable).")
         uhri.add_argument("file")
+        sub.add_parser("remind", help="Send the reminders of indicators and actions due soon.")
+        group = sub.add_parser("group", help="Group similar recommendations across mechanisms.")
+        group.add_argument("--threshold", type=float, default=0.45)
 
     def handle(self, *args: object, **options: Any) -> None:
-        if options["subcommand"] == "parse":
+        sub = options["subcommand"]
+        if sub == "parse":
             self._parse(options["file"], options.get("out"))
+        elif sub == "remind":
+            from amparo.recommendations.tasks import send_reminders
+
+            self.stdout.write(f"{send_reminders()} reminder(s) sent")
+        elif sub == "group":
+            from amparo.recommendations.actions import recommendations_group
+
+            n = recommendations_group(actor=None, threshold=options["threshold"])
+            self.stdout.write(f"{n} group(s) of similar recommendations")
         else:
             self._import_uhri(options["file"])
 

@@ -1,0 +1,86 @@
+"""Reminders before due dates, run daily by the django-tasks worker (`manage.py db_worker`)
+or from cron with `manage.py recommendations remind`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from amparo.core.audit import audit_record
+
+from .models import FocalPoint, FollowUpAction, Indicator, Reminder
+
+REMIND_DAYS = 14
+
+
+def _recipients(institution_id: object) -> list[str]:
+    return [
+        fp.user.email
+        for fp in FocalPoint.objects.filter(institution_id=institution_id).select_related("user")
+        if fp.user.email and fp.user.is_active
+    ]
+
+
+def send_reminders(today: date | None = None) -> int:
+    """One reminder per indicator or action due within REMIND_DAYS, sent once per due date
+    to the institution's principal and alternate focal points."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=REMIND_DAYS)
+    items: list[tuple[str, object, object, date, str]] = []
+    for ind in Indicator.objects.filter(due_on__gte=today, due_on__lte=horizon):
+        items.append(
+            (f"indicator:{ind.pk}", ind.institution_id, ind.recommendation_id, ind.due_on, ind.name)
+        )
+    for act in FollowUpAction.objects.filter(
+        due_on__gte=today, due_on__lte=horizon, done_on__isnull=True
+    ):
+        items.append(
+            (
+                f"action:{act.pk}",
+                act.institution_id,
+                act.recommendation_id,
+                act.due_on,
+                act.description[:200],
+            )
+        )  # type: ignore[arg-type]
+    sent = 0
+    for item, institution_id, rec_id, due_on, label in items:
+        recipients = _recipients(institution_id)
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    item=item,
+                    due_on=due_on,
+                    institution_id=institution_id,
+                    recommendation_id=rec_id,
+                    recipients=recipients,
+                )
+                audit_record(
+                    actor=None,
+                    action="recommendations.reminder",
+                    detail={"item": item, "due_on": due_on, "recipients": len(recipients)},
+                )
+        except IntegrityError:
+            continue  # already reminded for this due date
+        if recipients:
+            send_mail(
+                _("Amparo: due on %(date)s") % {"date": due_on.isoformat()},
+                _("%(what)s is due on %(date)s (recommendation follow-up).")
+                % {"what": label, "date": due_on.isoformat()},
+                getattr(settings, "DEFAULT_FROM_EMAIL", None),
+                recipients,
+                fail_silently=True,
+            )
+        sent += 1
+    return sent
+
+
+@task()
+def send_reminders_task() -> int:
+    return send_reminders()
