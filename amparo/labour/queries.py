@@ -18,7 +18,8 @@ Who sees what (docs/labour.md):
 
 from __future__ import annotations
 
-import hashlib
+import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -181,11 +182,12 @@ GENERATION_KEY = "labour:public:generation"
 
 
 def public_invalidate() -> None:
-    """Forget every cached public answer (any recruiter's status or period changed).
+    """Forget the public register held in memory (any recruiter's status or period changed).
 
-    The answers are keyed by a generation number: bumping it orphans them all at once. With a
-    per-process cache (LocMemCache) the other processes keep theirs until PUBLIC_TTL; a shared
-    cache (Redis, database) makes the change visible everywhere at once.
+    Each process keeps the public part of the register in memory, stamped with a generation
+    number kept in the cache; bumping it makes every process reload on its next request. With a
+    shared cache (Redis, database) that is at once everywhere; with the default per-process
+    cache (LocMemCache) the other processes reload within PUBLIC_TTL seconds.
     """
     try:
         cache.incr(GENERATION_KEY)
@@ -193,16 +195,44 @@ def public_invalidate() -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
-def _cached(kind: str, key: str, compute: Any) -> dict[str, Any]:
+@dataclass
+class _Snapshot:
+    generation: int
+    day: date
+    loaded: float
+    rows: list[tuple[str, dict[str, Any]]]  # (name key, public fields), by name key
+    by_number: dict[str, dict[str, Any]]
+
+
+_snapshot: _Snapshot | None = None
+
+
+def _public_register() -> _Snapshot:
+    """The public part of the register, from memory; reloaded (one query) when a recruiter's
+    status changed, at midnight (who is authorised "today" changes) or after PUBLIC_TTL."""
+    global _snapshot
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A fresh or emptied cache starts a new random generation, so a process never takes
+        # its old snapshot for current after the cache was lost.
+        cache.add(GENERATION_KEY, secrets.randbits(40), None)
+        generation = cache.get(GENERATION_KEY, 0)
     today = timezone.localdate()
-    generation = cache.get(GENERATION_KEY, 0)
-    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
-    cache_key = f"labour:public:{generation}:{today.isoformat()}:{kind}:{digest}"
-    answer = cache.get(cache_key)
-    if answer is None:
-        answer = compute(today)
-        cache.set(cache_key, answer, PUBLIC_TTL)
-    return answer
+    now = time.monotonic()
+    snap = _snapshot
+    if (
+        snap is None
+        or snap.generation != generation
+        or snap.day != today
+        or now - snap.loaded > PUBLIC_TTL
+    ):
+        records = Recruiter.objects.filter(status__in=PUBLIC_STATUSES).order_by(
+            "name_key", "number"
+        )
+        rows = [(r.name_key, public_fields(r, today)) for r in records.iterator()]
+        snap = _Snapshot(generation, today, now, rows, {f["number"]: f for _, f in rows})
+        _snapshot = snap
+    return snap
 
 
 @dataclass(frozen=True)
@@ -215,32 +245,23 @@ class PublicQuery:
 
 def public_lookup(query: PublicQuery) -> dict[str, Any]:
     """The public answer: the recruiters found (capped), their public fields, whether the
-    search was too short or the number malformed. Cached for PUBLIC_TTL seconds."""
+    search was too short or the number malformed."""
     if query.number.strip():
         number = normalise_number(query.number[:40])
         if not number:
             return {"items": [], "truncated": False, "error": "number"}
-
-        def by_number(today: date) -> dict[str, Any]:
-            found = Recruiter.objects.filter(number=number, status__in=PUBLIC_STATUSES).first()
-            items = [public_fields(found, today)] if found else []
-            return {"items": items, "truncated": False, "error": ""}
-
-        return _cached("number", number, by_number)
+        found = _public_register().by_number.get(number)
+        return {"items": [found] if found else [], "truncated": False, "error": ""}
     key = normalise_name(query.q[:100])
     if len(key.replace(" ", "")) < PUBLIC_MIN_CHARS:
         return {"items": [], "truncated": False, "error": "short"}
-
-    def by_name(today: date) -> dict[str, Any]:
-        rows = list(
-            Recruiter.objects.filter(name_key__contains=key, status__in=PUBLIC_STATUSES).order_by(
-                "name_key", "number"
-            )[: PUBLIC_LIMIT + 1]
-        )
-        items = [public_fields(r, today) for r in rows[:PUBLIC_LIMIT]]
-        return {"items": items, "truncated": len(rows) > PUBLIC_LIMIT, "error": ""}
-
-    return _cached("name", key, by_name)
+    items: list[dict[str, Any]] = []
+    for name_key, fields in _public_register().rows:
+        if key in name_key:
+            items.append(fields)
+            if len(items) > PUBLIC_LIMIT:
+                break
+    return {"items": items[:PUBLIC_LIMIT], "truncated": len(items) > PUBLIC_LIMIT, "error": ""}
 
 
 # ---------------------------------------------------------------- programmes and workers
