@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from amparo.core.audit import audit_record
 from amparo.core.errors import Conflict, InvalidInput, NotFound
 from amparo.core.models import Country, Institution, Site, User
-from amparo.core.permissions import Perm, has_perm, require
+from amparo.core.permissions import Perm, require
 
 from .models import (
     ContingencyTask,
@@ -389,14 +389,12 @@ def plan_activate(
 
 
 def task_done(*, actor: User, task_id: int, note: str = "") -> ContingencyTask:
-    """Mark a contingency task done: its institution's staff, or a coordinator."""
+    """Mark a contingency task done: only its institution's staff (coordinators see every
+    queue but do not close another institution's task for it)."""
     require(actor, Perm.FLOWS_WRITE)
     with transaction.atomic():
         task = ContingencyTask.objects.select_for_update().filter(pk=task_id).first()
-        if task is None or (
-            task.institution_id != actor.institution_id
-            and not has_perm(actor, Perm.FLOWS_COORDINATE)
-        ):
+        if task is None or task.institution_id != actor.institution_id:
             raise NotFound
         if task.done_at is not None:
             raise InvalidInput.field("note", _("This task is already done."))

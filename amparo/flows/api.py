@@ -2,8 +2,6 @@
 their bulletins, contingency tasks and people supported. They parse, call actions and
 queries, serialize."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Any, Literal

@@ -432,8 +432,9 @@ def _simulate_null_llr(exp: Expected, config: EngineConfig) -> tuple[np.ndarray,
     m = exp.mu[:, -span:]
     r = exp.size[:, -span:]
     ok = ~np.isnan(m)
-    with np.errstate(invalid="ignore"):
-        fill = np.nanmean(np.where(ok, m, np.nan), axis=1, keepdims=True)
+    counts = ok.sum(axis=1, keepdims=True)
+    fill = np.where(ok, m, 0.0).sum(axis=1, keepdims=True) / np.maximum(counts, 1)
+    fill = np.where(counts > 0, fill, 1.0)
     m = np.nan_to_num(np.where(ok, m, fill), nan=1.0)
     r = np.where(np.isnan(r), np.inf, r)
     reps = config.sim_replicates
