@@ -1,0 +1,244 @@
+"""The State report over the national demo data, on PostgreSQL, beside DuckDB.
+
+    .venv/bin/python bench/stats_report.py [--scale 1.0] [--runs 5] [--fresh]
+
+Targets (issue 8): the full 2018 report (every indicator of the catalogue, its total and one
+table per allowed dimension) ≤ 10 s; any single indicator with three disaggregations ≤ 1 s.
+
+The database (amparo_stats_bench, or DATABASE_URL) is migrated, seeded and loaded with
+`demo --national --scale S` once (or again with --fresh). Then, medians of --runs:
+
+1. the full 2018 report, as `build_report` computes it (one GROUP BY per indicator × set);
+2. each indicator with its three costliest disaggregations crossed (one GROUP BY), the slowest
+   indicator reported;
+3. the floor: the same rows exported once from PostgreSQL (COPY of each indicator's rows with
+   its date, counted value and dimension columns, the age group worked out per row) and the
+   same tables computed by DuckDB from that export, in memory; its figures are checked equal to
+   Amparo's.
+
+Prints the figures and the ratio Amparo / DuckDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/amparo_stats_bench")
+
+YEAR = (date(2018, 1, 1), date(2018, 12, 31))
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def prepare(scale: float, fresh: bool) -> float:
+    """Create and load the database if needed; returns the load time (0 if it was there)."""
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}"')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    _manage("migrate", "-v", "0")
+    import django
+
+    django.setup()
+    from amparo.demo.national import national_loaded
+
+    if national_loaded():
+        return 0.0
+    _manage("seed")
+    started = time.monotonic()
+    _manage("demo", "--national", "--scale", str(scale))
+    return time.monotonic() - started
+
+
+def median_time(fn: Any, runs: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def three(ind: Any) -> tuple[str, ...]:
+    """The three dimensions that cost most to cross: people's first (they join a person)."""
+    order = [
+        "age_group", "department", "nationality", "sex", "country_of_stay", "kind", "site",
+        "reason", "outcome", "status", "protocol", "institution", "channel",
+    ]  # fmt: skip
+    dims = sorted(ind.disaggregations, key=lambda d: order.index(d) if d in order else 99)
+    return tuple(dims[:3])
+
+
+def export_rows(ind: Any, dims: tuple[str, ...], directory: Path) -> Path:
+    """COPY the indicator's rows (no period filter: DuckDB applies it) to a CSV file."""
+    from django.db import connection
+
+    from amparo.stats.compute import AGE_KEY, Period, base_queryset, grouped
+    from amparo.stats.registry import Measure
+
+    everything = Period(date(1900, 1, 1), date(2100, 12, 31))
+    qs = grouped(ind, base_queryset(ind, everything), dims)
+    value = ind.count_field if ind.measure != Measure.RECORDS else "pk"
+    names = [AGE_KEY if d == "age_group" else ind.disaggregations[d] for d in dims]
+    sql, params = qs.values_list(ind.date_field, value, *names).query.sql_with_params()
+    path = directory / f"{ind.id}.csv"
+    with connection.cursor() as cursor, path.open("wb") as out:
+        # Django's PostgreSQL cursor binds on the client: mogrify gives the literal query.
+        query = cursor.cursor.mogrify(sql, params)
+        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            for chunk in copy:
+                out.write(chunk)
+    return path
+
+
+def duckdb_load(con: Any, ind: Any, path: Path) -> list[str]:
+    """The export into an in-memory DuckDB table named after the indicator (not timed)."""
+    table = ind.id.replace(".", "_")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv_auto('{path}', "
+        "all_varchar=true)"
+    )
+    return [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+
+
+def duckdb_tables(
+    con: Any, ind: Any, header: list[str], columns: tuple[str, ...], sets: list[tuple[str, ...]]
+) -> dict[tuple[str, ...], dict[tuple[str, ...], float]]:
+    """The same tables in DuckDB: the total and one GROUP BY per set."""
+    from amparo.stats.registry import Measure
+
+    t = ind.id.replace(".", "_")
+    at, value = header[0], header[1]
+    start, end = YEAR
+    day = f'CAST(substr("{at}", 1, 10) AS DATE)'
+    if not ind.cumulative:
+        where = f"{day} BETWEEN DATE '{start}' AND DATE '{end}'"
+    else:
+        where = f"{day} <= DATE '{end}'"
+    # Date-times come as text with their offset: the local day is what Amparo counts.
+    if "+" in (con.execute(f'SELECT max("{at}") FROM {t}').fetchone()[0] or ""):
+        local = f"CAST(timezone('America/Guatemala', CAST(\"{at}\" AS TIMESTAMPTZ)) AS DATE)"
+        where = where.replace(day, local)
+    agg = {
+        Measure.RECORDS: "count(*)",
+        Measure.DISTINCT: f'count(DISTINCT "{value}")',
+        Measure.SUM: f'coalesce(sum(CAST("{value}" AS DOUBLE)), 0)',
+    }[ind.measure]
+    out: dict[tuple[str, ...], dict[tuple[str, ...], float]] = {
+        (): {(): con.execute(f"SELECT {agg} FROM {t} WHERE {where}").fetchone()[0]}
+    }
+    position = {d: 2 + i for i, d in enumerate(columns)}
+    for dims in sets:
+        cols = ", ".join(f"coalesce(\"{header[position[d]]}\", '')" for d in dims)
+        rows = con.execute(f"SELECT {cols}, {agg} FROM {t} WHERE {where} GROUP BY ALL").fetchall()
+        out[dims] = {tuple(r[:-1]): r[-1] for r in rows}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--fresh", action="store_true")
+    args = parser.parse_args()
+    load = prepare(args.scale, args.fresh)
+    import django
+
+    django.setup()
+    import tempfile
+
+    import duckdb
+    from django.db import connection
+
+    from amparo.stats.compute import Period, compute
+    from amparo.stats.registry import catalogue
+    from amparo.stats.report import build_report
+
+    with connection.cursor() as cursor:
+        tables = ["assistance_supportcontact", "cases_servicedelivery", "cases_case",
+                  "cases_caseevent", "assistance_civilregistration", "assistance_traveldocument",
+                  "people_person"]  # fmt: skip
+        sizes = {}
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            sizes[table] = cursor.fetchone()[0]
+    period = Period(*YEAR)
+    print(f"scale {args.scale}; load {load:.0f} s (0: already loaded); rows: {sizes}")
+    print(f"rows in these tables: {sum(sizes.values()):,}")
+    build_report(period)  # warm the caches (catalogue, content types, plans)
+    full, report = median_time(lambda: build_report(period), args.runs)
+    queries = sum(1 + len(f.tables) for f in report.figures)
+    print(f"full 2018 report: median {full:.2f} s over {args.runs} runs "
+          f"({len(report.figures)} indicators, {queries} GROUP BY queries)")  # fmt: skip
+
+    singles: list[tuple[float, str, tuple[str, ...]]] = []
+    for ind in catalogue():
+        dims = three(ind)
+        took, _fig = median_time(lambda ind=ind, dims=dims: compute(ind, period, [dims]), args.runs)
+        singles.append((took, ind.id, dims))
+    singles.sort(reverse=True)
+    for took, name, dims in singles[:5]:
+        print(f"  {name} by {' × '.join(dims)}: median {took * 1000:.0f} ms")
+    print(f"slowest single indicator with three disaggregations: {singles[0][0] * 1000:.0f} ms")
+
+    # The floor: DuckDB over an export of the same rows.
+    con = duckdb.connect()
+    export_time = 0.0
+    duck_total = 0.0
+    mismatches = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for fig in report.figures:
+            ind = fig.indicator
+            dims = tuple(ind.disaggregations)
+            started = time.perf_counter()
+            path = export_rows(ind, dims, Path(tmp))
+            header = duckdb_load(con, ind, path)
+            export_time += time.perf_counter() - started
+            sets = [(d,) for d in dims]
+            took, got = median_time(
+                lambda ind=ind, header=header, dims=dims, sets=sets: duckdb_tables(
+                    con, ind, header, dims, sets
+                ),
+                args.runs,
+            )
+            duck_total += took
+            if got[()][()] != fig.value:
+                mismatches.append((ind.id, fig.value, got[()][()]))
+            for table in fig.tables:
+                mine = {c.key: c.value for c in table.cells if c.value}
+                theirs = {k: v for k, v in got[table.dimensions].items() if v}
+                if {k: float(v) for k, v in mine.items()} != {
+                    tuple(str(x) for x in k): float(v) for k, v in theirs.items()
+                }:
+                    mismatches.append((ind.id, table.dimensions))
+    print(
+        f"DuckDB, same tables from the export (in memory): {duck_total:.2f} s "
+        f"(export from PostgreSQL and load into DuckDB {export_time:.1f} s, not counted)"
+    )
+    print(f"ratio Amparo / DuckDB: {full / duck_total:.1f}")
+    print(f"tables that differ: {mismatches or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
