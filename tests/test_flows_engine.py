@@ -11,6 +11,7 @@ import pytest
 import statsmodels.api as sm
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from amparo.flows import engine
 from amparo.flows.series import FlowInputError, build_table, read_rows
@@ -120,6 +121,12 @@ def test_ears_and_the_twice_rule() -> None:
 
 
 # ---------------------------------------------------------------- command line
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """Messages are checked in English here (the Spanish catalogue is the lead's)."""
+    translation.activate("en")
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
