@@ -415,3 +415,71 @@ def test_api_errors_are_per_field(make_user: Any) -> None:
         ).status_code
         == 404
     )
+
+
+# ---------------------------------------------------------------- imports
+
+FLOW_HEADER = "ref,date,point,direction,nationality,people_group,count"
+
+
+def _import(user: User, lines: list[str], settings: Any, tmp_path: Any, **options: Any) -> Any:
+    import io
+
+    from amparo.imports.actions import import_create
+    from amparo.imports.engine import run_import
+
+    settings.MEDIA_ROOT = tmp_path
+    data = "\n".join([FLOW_HEADER, *lines]).encode()
+    options.setdefault("source", "igm")
+    job = import_create(
+        actor=user, kind="flows", file=io.BytesIO(data), name="f.csv", size=len(data), **options
+    )
+    return run_import(job)
+
+
+def test_import_is_idempotent_versions_changes_and_keeps_missing(
+    supervisor: User, settings: Any, tmp_path: Any
+) -> None:
+    lines = [
+        "a1,2018-10-19,TECUN_UMAN_I,entrada,HN,adultos,1200",
+        "a2,2018-10-19,tecun-uman-i,in,HN,families,300",
+        "a3,2018-10-19,tecun-uman-i,in,HN,unaccompanied_children,",
+    ]
+    job = _import(supervisor, lines, settings, tmp_path)
+    assert job.status == "done", job.message
+    assert FlowCount.objects.filter(date="2018-10-19").count() == 2  # the empty count is not a 0
+    again = _import(supervisor, lines, settings, tmp_path)
+    assert again.status == "done" and again.rows_inserted == 0
+    lines[1] = "a2,2018-10-19,tecun-uman-i,in,HN,families,350"
+    _import(supervisor, lines, settings, tmp_path)
+    row = FlowCount.objects.get(date="2018-10-19", group="families")
+    assert (row.count, row.version, row.history[0]["count"]) == (350, 2, 300)
+
+
+def test_import_rejects_bad_rows_with_line_and_reason(
+    supervisor: User, settings: Any, tmp_path: Any
+) -> None:
+    job = _import(
+        supervisor,
+        [
+            "b1,2018-10-19,nowhere,in,HN,adults,3",
+            "b2,2999-10-19,tecun-uman-i,in,HN,adults,3",
+            "b3,2018-10-19,tecun-uman-i,in,HN,adults,-3",
+            "b4,2018-10-19,tecun-uman-i,sideways,HN,adults,3",
+        ],
+        settings,
+        tmp_path,
+    )
+    assert job.status == "refused" and job.rows_rejected == 4
+    assert not FlowCount.objects.exists()
+    dup = _import(
+        supervisor,
+        [
+            "c1,2018-10-20,tecun-uman-i,in,HN,adults,3",
+            "c2,2018-10-20,tecun-uman-i,in,HN,adults,4",
+        ],
+        settings,
+        tmp_path,
+    )
+    assert dup.status == "refused" and "c2" not in dup.message and "3" in dup.message
+    assert not FlowCount.objects.exists()
