@@ -28,7 +28,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from amparo.matching.models_spec import MODELS, VERSION, settings_for
-from amparo.matching.names import DERIVED_COLUMNS, derive
+from amparo.matching.names import DERIVED_COLUMNS, INTEGER_COLUMNS, derive
 from amparo.matching.records import check_records
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def prepare(records: Any, *, checked: bool = False) -> pd.DataFrame:
     """The model's derived columns for records in the input layout."""
     rows = records if checked else check_records(records)
     frame = pd.DataFrame([derive(r) for r in rows], columns=list(DERIVED_COLUMNS))
-    for column in ("birth_year", "birth_decade", "birth_month", "birth_day", "year_exact"):
+    for column in INTEGER_COLUMNS:
         frame[column] = frame[column].astype("Int64")
     return frame
 
@@ -199,7 +199,7 @@ def _register(db_api: Any, frame: pd.DataFrame, backend: str, name: str) -> Any:
     if backend == "spark":
         from pyspark.sql import types as T
 
-        integer = ("birth_year", "birth_decade", "birth_month", "birth_day", "year_exact")
+        integer = INTEGER_COLUMNS
         schema = T.StructType(
             [
                 T.StructField(c, T.IntegerType() if c in integer else T.StringType(), True)
@@ -476,8 +476,12 @@ def train(
     training.estimate_parameters_using_expectation_maximisation(
         block_on("s1", "s2"), record_sample_proportion=1.0
     )
+    # The second pass estimates the surname levels; a family's guessed age is seldom the
+    # right year, so the family model blocks on the decade (the same year leaves EM too few
+    # true pairs and it settles on "every true pair has both surnames").
+    second = ("g1", "birth_decade") if model == "family" else ("g1", "birth_year")
     training.estimate_parameters_using_expectation_maximisation(
-        block_on("g1", "birth_year"), record_sample_proportion=1.0
+        block_on(*second), record_sample_proportion=1.0
     )
     saved = linker.misc.save_model_to_json()
     saved.pop("linker_uid", None)

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 MODELS = ("dedupe", "missing", "family")
-VERSION = 1
+VERSION = 2
 
 
 def _jw(dialect: str) -> str:
@@ -45,9 +45,18 @@ def given_comparison(dialect: str) -> dict[str, Any]:
                 tf_adjustment_column="given_all",
                 tf_adjustment_weight=1.0,
             ),
+            _level("given_key_l = given_key_r", gettext_noop("all given names sound alike")),
+            # A compound name shortened ("María José" / "María") is not a sister with another
+            # second name ("María José" / "María Fernanda"): the two weigh differently.
+            _level(
+                "g1_l = g1_r AND (g2_l IS NULL OR g2_r IS NULL OR g2_l = g2_r)",
+                gettext_noop("first given name matches, the others missing on one side"),
+                tf_adjustment_column="g1",
+                tf_adjustment_weight=1.0,
+            ),
             _level(
                 "g1_l = g1_r",
-                gettext_noop("first given name matches (other given names differ or missing)"),
+                gettext_noop("first given name matches, the others differ"),
                 tf_adjustment_column="g1",
                 tf_adjustment_weight=1.0,
             ),
@@ -55,12 +64,14 @@ def given_comparison(dialect: str) -> dict[str, Any]:
                 "g1_alt_l = g1_r OR g1_l = g1_alt_r",
                 gettext_noop("first given name matches through a nickname"),
             ),
+            # A misspelt first name (Dulse / Dulce María) before a name in another position,
+            # which is weak evidence (brothers share second names).
+            _level(f"{jw}(g1_l, g1_r) >= 0.9", gettext_noop("first given name spelled similarly")),
+            _level("g1_key_l = g1_key_r", gettext_noop("first given name sounds alike")),
             _level(
                 "g1_l = g2_r OR g1_l = g3_r OR g2_l = g1_r OR g3_l = g1_r OR g2_l = g2_r",
                 gettext_noop("a given name matches in another position"),
             ),
-            _level(f"{jw}(g1_l, g1_r) >= 0.9", gettext_noop("first given name spelled similarly")),
-            _level("g1_key_l = g1_key_r", gettext_noop("first given name sounds alike")),
             _level(f"{jw}(g1_l, g1_r) >= 0.75", gettext_noop("first given name loosely similar")),
             _else(gettext_noop("given names differ")),
         ],
@@ -96,6 +107,12 @@ def surname_comparison(dialect: str) -> dict[str, Any]:
                 tf_adjustment_weight=1.0,
             ),
             _level(
+                "s1_l = s1_r AND (s2_married_l = 1 OR s2_married_r = 1)",
+                gettext_noop("first surname matches, second perhaps a married name (de ...)"),
+                tf_adjustment_column="s1",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
                 f"sk_pair_l = sk_pair_r OR ({jw}(s1_l, s1_r) >= 0.9 "
                 f"AND {jw}(coalesce(s2_l, ''), coalesce(s2_r, '')) >= 0.9)",
                 gettext_noop("both surnames sound alike or are spelled similarly"),
@@ -121,11 +138,18 @@ def surname_comparison(dialect: str) -> dict[str, Any]:
 
 
 def birth_comparison(model: str) -> dict[str, Any]:
+    """Dates compared as dates; an estimated birth (a year, an age at a date) as a range.
+
+    `birth_lo`/`birth_hi` are the first and last possible day of birth (names.birth_range);
+    `gap` is how many days apart two ranges are (0 or less: they overlap). An estimate that
+    agrees with the other record is as good as a matching year, and an estimate a little off
+    (an age given a year wrong, a guessed year) must not weigh like two dates years apart.
+    """
     diff = "abs(birth_year_l - birth_year_r)"
     same_year = "birth_year_l = birth_year_r"
-    levels = [
-        _null("birth_year_l IS NULL OR birth_year_r IS NULL", gettext_noop("birth date missing"))
-    ]
+    estimated = "(year_exact_l = 0 OR year_exact_r = 0)"
+    gap = "greatest(birth_lo_l - birth_hi_r, birth_lo_r - birth_hi_l)"
+    levels = [_null("birth_lo_l IS NULL OR birth_lo_r IS NULL", gettext_noop("birth date missing"))]
     levels += [
         _level("birth_date_l = birth_date_r", gettext_noop("same date of birth")),
         _level(
@@ -136,15 +160,13 @@ def birth_comparison(model: str) -> dict[str, Any]:
             f"{same_year} AND birth_month_l = birth_month_r", gettext_noop("same year and month")
         ),
         _level(
-            f"{same_year} AND (year_exact_l = 0 OR year_exact_r = 0)",
-            gettext_noop("same birth year (estimated on one side)"),
+            f"{estimated} AND {gap} <= 0",
+            gettext_noop("estimated birth (age or year) agrees"),
         ),
         _level(same_year, gettext_noop("same year, different day and month")),
-        # An age at a date or a bare year gives a year that may be one off: one year apart
-        # then is as good as the same year, and must not weigh like two dates a year apart.
         _level(
-            f"(year_exact_l = 0 OR year_exact_r = 0) AND {diff} <= 1",
-            gettext_noop("birth years 1 apart (estimated on one side)"),
+            f"{estimated} AND {gap} <= 366",
+            gettext_noop("estimated birth (age or year) within a year"),
         ),
         _level(
             f"birth_month_l = birth_month_r AND birth_day_l = birth_day_r AND {diff} <= 10",
@@ -152,6 +174,12 @@ def birth_comparison(model: str) -> dict[str, Any]:
         ),
     ]
     if model == "dedupe":
+        levels.append(
+            _level(
+                f"{estimated} AND {gap} <= 731",
+                gettext_noop("estimated birth (age or year) within two years"),
+            )
+        )
         steps = [(1, gettext_noop("birth years 1 apart")), (2, gettext_noop("birth years 2 apart"))]
         steps += [(5, gettext_noop("birth years 3 to 5 apart"))]
     else:
@@ -216,12 +244,50 @@ def origin_comparison() -> dict[str, Any]:
                 tf_adjustment_weight=0.5,
             ),
             _level(
+                "origin_department_l = origin_department_r "
+                "AND (origin_municipality_l IS NULL OR origin_municipality_r IS NULL)",
+                gettext_noop("same department of origin, municipality missing on one side"),
+            ),
+            _level(
                 "origin_department_l = origin_department_r",
-                gettext_noop("same department of origin"),
+                gettext_noop("same department of origin, municipality differs"),
             ),
             _else(gettext_noop("places of origin differ")),
         ],
     }
+
+
+_ESTIMATED = "(l.year_exact = 0 OR r.year_exact = 0)"
+
+
+def _estimated_year_rules() -> list[str]:
+    """An age or a guessed year may be a year or two off the other record's year.
+
+    Written as equalities on the year plus or minus one (a hash join), and kept to pairs
+    where one side is estimated: "abs(l.birth_year - r.birth_year) = 1" would make the
+    database join every pair with the same surname and initial first (a million records:
+    432 s instead of 164 s).
+    """
+    rules = []
+    for left, right in (("s1_key", "s1_key"), ("s2_key", "s2_key")):
+        for step in (1, -1, 2, -2):
+            rules.append(
+                f"l.{left} = r.{right} AND l.g_init = r.g_init "
+                f"AND l.birth_year + {step} = r.birth_year AND {_ESTIMATED}"
+            )
+    for left, right in (("s1_key", "s2_key"), ("s2_key", "s1_key")):
+        for step in (1, -1):
+            rules.append(
+                f"l.{left} = r.{right} AND l.g_init = r.g_init "
+                f"AND l.birth_year + {step} = r.birth_year AND {_ESTIMATED}"
+            )
+    # Both surnames mistyped or dropped: the first given name sounds alike, same year, the
+    # first surname starts alike.
+    rules.append(
+        "l.g1_key = r.g1_key AND l.birth_year = r.birth_year "
+        f"AND substr(l.s1_key, 1, 1) = substr(r.s1_key, 1, 1) AND {_ESTIMATED}"
+    )
+    return rules
 
 
 def blocking_rules(model: str) -> list[str]:
@@ -236,9 +302,9 @@ def blocking_rules(model: str) -> list[str]:
             "l.s1_key = r.s1_key AND l.g1_key = r.g1_key AND l.birth_decade = r.birth_decade",
             "l.birth_date = r.birth_date AND l.g_init = r.g_init",
             "l.document = r.document",
-            # Estimated years: one year either way (the year rules above need the same year).
-            "l.s1_key = r.s1_key AND l.g_init = r.g_init AND abs(l.birth_year - r.birth_year) = 1",
-            "l.s1_key = r.s2_key AND l.g_init = r.g_init AND abs(l.birth_year - r.birth_year) = 1",
+            # A nickname or another first given name: same surnames and year, any initial.
+            "l.sk_pair = r.sk_pair AND l.birth_year = r.birth_year",
+            *_estimated_year_rules(),
         ]
     # Linking: the left file (reports) is small, so wider blocks are affordable.
     return [

@@ -47,6 +47,7 @@ DERIVED_COLUMNS = (
     "g2",
     "g3",
     "g1_key",
+    "given_key",
     "g_init",
     "s1",
     "s2",
@@ -54,6 +55,7 @@ DERIVED_COLUMNS = (
     "s2_key",
     "sk_pair",
     "s_pair",
+    "s2_married",
     "other_tokens",
     "sex",
     "birth_date",
@@ -62,10 +64,24 @@ DERIVED_COLUMNS = (
     "birth_month",
     "birth_day",
     "year_exact",
+    "birth_lo",
+    "birth_hi",
     "nationality",
     "origin_department",
     "origin_municipality",
     "document",
+)
+
+# Derived columns holding integers (nullable): typed as such for DuckDB and Spark.
+INTEGER_COLUMNS = (
+    "s2_married",
+    "birth_year",
+    "birth_decade",
+    "birth_month",
+    "birth_day",
+    "year_exact",
+    "birth_lo",
+    "birth_hi",
 )
 
 NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "do", "dos", "van"})
@@ -73,6 +89,8 @@ NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "do
 _WIDOW = re.compile(r"\b(?:viuda|vda|vd|v)\s+(?:de\s+)?\w+.*$")
 # Apostrophes, glottal stops and the saltillo ("7" in some Mayan orthographies, inside words).
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ\u02bc\u02c8\u0027\ua78c]|(?<=[a-z])7(?=[a-z]|$)")
+# "López de García" in the second surname: a married woman's "de" + her husband's surname.
+_MARRIED = re.compile(r"^(?P<own>[a-z]+) de (?P<husband>[a-z]+)$")
 _NON_ALPHA = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"[^0-9A-Z]")
 
@@ -144,10 +162,32 @@ def surname(text: str | None) -> str:
 
 def split_surnames(surname1: str | None, surname2: str | None) -> tuple[str, str]:
     """Both surnames; a whole name written into the first field ("Pérez López") is split."""
+    s1, s2, _married = surnames_of_record(surname1, surname2)
+    return s1, s2
+
+
+def surnames_of_record(
+    surname1: str | None, surname2: str | None, sex: str | None = None
+) -> tuple[str, str, bool]:
+    """(first surname, second surname, the second may be a married name).
+
+    A married woman writes her husband's surname after "de": "López de García" keeps
+    "lopez" as her second surname (García is not hers by birth); a bare "de García" may be a
+    married name standing in for the second surname, or a surname such as "De León", so it is
+    kept and flagged (compared as "second surname differs, perhaps a married name").
+    """
     s1, s2 = surname(surname1), surname(surname2)
+    married = False
+    folded2 = _WIDOW.sub("", fold(surname2)).strip()
+    if (sex or "").strip().upper() != "M":
+        match = _MARRIED.match(folded2)
+        if match and match["own"] not in NAME_PARTICLES:
+            s2 = match["own"]
+        elif folded2.startswith("de ") and len(folded2.split()) == 2:
+            married = True
     if not s2 and " " in s1:
         s1, s2 = s1.split(" ", 1)
-    return s1, s2
+    return s1, s2, married
 
 
 _PHONETIC_RULES = [
@@ -208,7 +248,7 @@ def birth_parts(
 
     An age at a date gives the likelier of the two possible years (a person aged 30 on
     2024-03-01 was born in 1993 or 1994, likelier 1993; on 2024-09-01, likelier 1994); the
-    year comparisons allow one year either way.
+    comparisons use the whole range (`birth_range`).
     """
     born = _date(birth_date)
     if born:
@@ -226,6 +266,43 @@ def birth_parts(
     return None, None, None, None, 0
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def birth_range(
+    birth_date: object, birth_year: object, age: object, age_at: object
+) -> tuple[int | None, int | None]:
+    """The first and last possible day of birth, as proleptic ordinals (days).
+
+    A date is one day; a year is 1 January to 31 December; an age A at a date D means born
+    after D minus A + 1 years and on or before D minus A years. Comparing ranges (how many
+    days apart, 0 when they overlap) rather than a likely year lets "30 years old on
+    2024-03-01" agree exactly with 1993-05-02 and with 1994-01-10.
+    """
+    born = _date(birth_date)
+    if born:
+        return born.toordinal(), born.toordinal()
+    year = _int(birth_year)
+    if year is not None:
+        if not 1 <= year <= 9998:
+            return None, None
+        return date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    years, seen = _int(age), _date(age_at)
+    if years is not None and 0 <= years < 150:
+        seen = seen or date.today()
+        try:
+            latest = _years_before(seen, years)
+            earliest = _years_before(seen, years + 1)
+        except ValueError:
+            return None, None
+        return earliest.toordinal() + 1, latest.toordinal()
+    return None, None
+
+
 def document_key(number: object) -> str:
     return _DIGITS.sub("", fold(str(number or "")).upper())
 
@@ -233,10 +310,15 @@ def document_key(number: object) -> str:
 def derive(record: dict) -> dict:
     """The model's columns for one record in the input layout."""
     given, g1_alt = given_names(record.get("given_names") or "")
-    s1, s2 = split_surnames(record.get("surname1"), record.get("surname2"))
+    s1, s2, married = surnames_of_record(
+        record.get("surname1"), record.get("surname2"), record.get("sex")
+    )
     k1, k2 = sound_key(s1) if s1 else "", sound_key(s2) if s2 else ""
     other = sorted(set(name_words(record.get("other_names"))))
     bdate, year, month, day, exact = birth_parts(
+        record.get("birth_date"), record.get("birth_year"), record.get("age"), record.get("age_at")
+    )
+    lo, hi = birth_range(
         record.get("birth_date"), record.get("birth_year"), record.get("age"), record.get("age_at")
     )
     g1 = given[0] if given else ""
@@ -248,6 +330,7 @@ def derive(record: dict) -> dict:
         "g2": given[1] if len(given) > 1 else None,
         "g3": given[2] if len(given) > 2 else None,
         "g1_key": sound_key(g1) if g1 else None,
+        "given_key": " ".join(sound_key(w) for w in given) or None,
         "g_init": g1[:1] or None,
         "s1": s1 or None,
         "s2": s2 or None,
@@ -256,6 +339,7 @@ def derive(record: dict) -> dict:
         # Order-free keys: swapped surnames give the same value.
         "sk_pair": " ".join(sorted(k for k in (k1, k2) if k)) or None,
         "s_pair": " ".join(sorted(s for s in (s1, s2) if s)) or None,
+        "s2_married": int(married),
         "other_tokens": " ".join(other) or None,
         "sex": (record.get("sex") or "").strip().upper() or None,
         "birth_date": bdate,
@@ -264,6 +348,8 @@ def derive(record: dict) -> dict:
         "birth_month": month,
         "birth_day": day,
         "year_exact": exact,
+        "birth_lo": lo,
+        "birth_hi": hi,
         "nationality": (record.get("nationality") or "").strip().upper() or None,
         "origin_department": fold(record.get("origin_department")) or None,
         "origin_municipality": fold(record.get("origin_municipality")) or None,

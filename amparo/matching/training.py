@@ -4,7 +4,8 @@ Splink's training is unsupervised: it needs records with duplicates in them, not
 These records use the demo name tables (amparo/demo/names.py) and the corruptions seen in the
 network's registers: typos, accents dropped, Mayan apostrophes written four ways, swapped or
 dropped surnames, nicknames, a shortened compound given name, day and month swapped, an age
-at a date instead of a date, a different document or none.
+at a date instead of a date (a year off now and then), a guessed birth year, a married
+woman's "de" + her husband's surname, a different document or none.
 
 `manage.py match train MODEL` uses `training_records(MODEL)`; the model files committed in
 amparo/matching/models/ were made that way and are reproduced exactly by running it again.
@@ -144,15 +145,26 @@ def _corrupt(
             rec[column] = rec[column].translate(_ACCENTS)
         if "'" in rec[column] and r() < 0.5:
             rec[column] = rec[column].replace("'", rng.choice(["", "’", "7", "´"]))
+    if rec["sex"] == "F" and rec["surname2"] and r() < 0.06:
+        # A married woman: "de" + her husband's surname, alone or after her own second one.
+        husband = _pick(rng, demo.SPANISH_SURNAMES)
+        own = rec["surname2"] if r() < 0.5 else ""
+        rec["surname2"] = f"{own} de {husband}".strip()
     born = date.fromisoformat(base["birth_date"])
     if style == "dedupe":
-        if r() < 0.1 and born.day <= 12:
+        if r() < 0.05 and born.day <= 12:
             rec["birth_date"] = date(born.year, born.day, born.month).isoformat()
-        elif r() < 0.2:
+        elif r() < 0.15:
+            # An age at a date, a year wrong three times in ten.
             seen = max(TODAY - timedelta(days=rng.randrange(0, 3000)), born)
             age = seen.year - born.year - ((seen.month, seen.day) < (born.month, born.day))
+            age = max(0, age + (rng.choice([-1, 1]) if r() < 0.3 else 0))
             rec.update(birth_date="", age=str(age), age_at=seen.isoformat())
-        elif r() < 0.05:
+        elif r() < 0.1:
+            # A year only, guessed: one off a quarter of the time, two off now and then.
+            off = rng.choices([0, 1, 2], [70, 25, 5])[0] * rng.choice([-1, 1])
+            rec.update(birth_date="", birth_year=str(min(born.year + off, TODAY.year)))
+        elif r() < 0.03:
             rec["birth_date"] = ""
     else:  # a family's report: estimated age or year, few documents
         spread = 2 if style == "missing" else 6
