@@ -49,6 +49,11 @@ def test_dashboard_and_indicator_page_show_exact_figures(make_user, national) ->
     # One institution: SBS's page counts the shelter children, not MINEX's calls.
     sbs = _get(analyst, "stats:index", YEAR + "&institution=SBS").content.decode()
     assert f">{national['sheltered_children']} " in sbs
+    # The dashboard's charts: month by month, or split by a dimension.
+    assert text.count("<svg") >= 4
+    by_sex = _get(analyst, "stats:index", YEAR + "&by=sex")
+    assert by_sex.status_code == 200 and by_sex.content.decode().count("<svg") >= 3
+    assert _get(analyst, "stats:index", YEAR + "&by=colour").status_code == 422
     page = _get(
         analyst, "stats:indicator", YEAR + "&by=sex&by=age_group", indicator_id="children.sheltered"
     )

@@ -41,7 +41,9 @@ def line_spec(title: str, points: list[tuple[date, float]], *, width: int = 320)
 
 
 def svg(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(spec)
+    """The chart as inline SVG that shrinks to a phone's width (it keeps its viewBox)."""
+    text = vlc.vegalite_to_svg(spec)
+    return text.replace("<svg ", '<svg role="img" style="max-width:100%;height:auto" ', 1)
 
 
 def png(spec: dict[str, Any], scale: float = 2) -> bytes:

@@ -80,6 +80,11 @@ def index(request: HttpRequest) -> HttpResponse:
             (str(section_title(code)), by_section[code])
             for code in sorted(by_section, key=lambda c: order.index(c) if c in order else 99)
         ]
+    by = request.GET.get("by", "")
+    if by and by not in DIMENSIONS:
+        by, period = "", None
+        form.add_error(None, _("Unknown breakdown."))
+    charts_ = _headline_charts(request, period, institution, by) if period else []
     status = 200 if period is not None else 422
     return render(
         request,
@@ -88,11 +93,59 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "period": period,
             "institution": institution,
-            "sections": sections,
+            "sections": sections if period else [],
+            "charts": charts_,
+            "by": by,
+            "dimensions": [(code, d.title) for code, d in DIMENSIONS.items()],
             "query": _query(period, institution) if period else "",
         },
         status=status,
     )
+
+
+# The dashboard's charts: the figures people look for first.
+HEADLINE = [
+    "support_line.calls",
+    "consular.services",
+    "children.sheltered",
+    "returnees.people",
+    "trafficking.complaints",
+    "missing.nationals_abroad",
+]
+
+
+def _headline_charts(
+    request: HttpRequest, period: Period, institution: Institution | None, by: str
+) -> list[dict[str, Any]]:
+    """Each headline indicator month by month, or split by the chosen dimension."""
+    from .registry import get
+
+    out = []
+    inst = institution.pk if institution else None
+    for ind_id in HEADLINE:
+        ind = get(ind_id)
+        if ind is None:
+            continue
+        if by and by in ind.disaggregations:
+            fig = queries.figure_for(request.user, ind, period, [(by,)], institution=institution)
+            rows = [(c.labels[0], c.value) for c in fig.tables[0].cells if c.value]
+            spec = charts.bar_spec(str(ind.title), rows, width=280) if rows else None
+            summary = fig.value
+        else:
+            points = series(ind, period, institution_id=inst)
+            spec = charts.line_spec(str(ind.title), points, width=280) if len(points) > 1 else None
+            summary = sum(v for _d, v in points) if not ind.cumulative else None
+        out.append(
+            {
+                "indicator": ind,
+                "svg": mark_safe(charts.svg(spec)) if spec else "",  # noqa: S308 - vl-convert
+                "value": summary,
+                "url": reverse("stats:indicator", args=[ind.id])
+                + "?"
+                + _query(period, institution),
+            }
+        )
+    return out
 
 
 @login_required
