@@ -117,8 +117,9 @@ def _merge(ctx: Context, table: str) -> Merged:
             if earlier is not None and earlier[1] != row["count"]:
                 raise FileRefused(
                     _(
-                        "Line %(line)s: the count %(count)s differs from line %(first)s (%(fc)s) for the same "
-                        "date, point, direction, nationality and group: nothing was imported."
+                        "Line %(line)s: the count %(count)s differs from line %(first)s (%(fc)s) "
+                        "for the same date, point, direction, nationality and group: nothing "
+                        "was imported."
                     )
                     % {
                         "line": row["line"],
