@@ -178,8 +178,103 @@ def recs_world(make_user: Any, holder: User) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- web
 
-WEB_ROWS: dict[tuple[str, str], Row] = {}
+R = "recommendations"
+WEB_ROWS: dict[tuple[str, str], Row] = {
+    ("GET", f"{R}:index"): Row(Perm.RECS_READ, 200, query="?q=registro&mechanism=CMW"),
+    ("GET", f"{R}:detail"): Row(Perm.RECS_READ, 200),
+    ("POST", f"{R}:tag"): Row(
+        Perm.RECS_WRITE, 303, {"vocabulary": "theme", "code": "data", "confirm": "1"}
+    ),
+    ("POST", f"{R}:assign"): Row(
+        Perm.RECS_VALIDATE, 422, {"institution": "MINTRAB", "role": "contributing"}
+    ),
+    ("POST", f"{R}:action_add"): Row(
+        Perm.RECS_WRITE, 303, {"description": "Diseñar", "due_on": "2030-01-31"}, other=422
+    ),
+    ("POST", f"{R}:indicator_add"): Row(
+        Perm.RECS_WRITE,
+        303,
+        {"name": "Retornados", "frequency": "yearly", "due_on": "2030-01-31"},
+        other=422,
+    ),
+    ("POST", f"{R}:update_submit"): Row(
+        Perm.RECS_WRITE, 422, {"text": "Avance", "proposed_status": "planned", "evidence": "Acta"}
+    ),
+    ("POST", f"{R}:publish"): Row(Perm.RECS_VALIDATE, 422, {"public": "0"}),
+    ("POST", f"{R}:update_decide"): Row(
+        Perm.RECS_VALIDATE, 303, {"decision": "approve", "version": 1}, other=404
+    ),
+    ("GET", f"{R}:documents"): Row(Perm.RECS_READ, 200),
+    ("POST", f"{R}:documents"): Row(Perm.RECS_WRITE, 303, {}),  # + the file
+    ("GET", f"{R}:document_detail"): Row(Perm.RECS_READ, 200),
+    ("GET", f"{R}:uhri"): Row(Perm.RECS_VALIDATE, 200),
+    ("POST", f"{R}:uhri"): Row(Perm.RECS_VALIDATE, 303, {}),  # + the file
+    ("GET", f"{R}:focal_points"): Row(Perm.RECS_READ, 200),
+    ("POST", f"{R}:focal_points"): Row(
+        Perm.RECS_VALIDATE, 303, {"kind": "alternate"}, other=422
+    ),  # + institution and user name
+    ("GET", f"{R}:late"): Row(Perm.RECS_READ, 200),
+    ("GET", f"{R}:submissions"): Row(Perm.RECS_VALIDATE, 200),
+    ("POST", f"{R}:moderate"): Row(Perm.RECS_VALIDATE, 422, {"decision": "publish"}),
+    ("GET", f"{R}:drafts"): Row(Perm.RECS_VALIDATE, 200),
+    ("POST", f"{R}:drafts"): Row(Perm.RECS_VALIDATE, 303, {"title": "Tercer informe"}),
+    ("GET", f"{R}:draft_detail"): Row(Perm.RECS_VALIDATE, 200),
+    ("POST", f"{R}:draft_section"): Row(Perm.RECS_VALIDATE, 303, {"text": "Texto", "version": 1}),
+    ("GET", f"{R}:draft_export"): Row(Perm.RECS_VALIDATE, 200, query="?format=docx"),
+    ("GET", f"{R}:portal"): Row(None, 200, query="?q=registro", public=200),
+    ("GET", f"{R}:portal_detail"): Row(None, 200, public=200),
+    ("POST", f"{R}:portal_submit"): Row(
+        None,
+        303,
+        {"organisation": "Mesa", "email": "m@example.org", "text": "Datos del registro"},
+        public=303,
+    ),
+}
 
 
 def web_world(make_user: Any, holder: User, target: Any) -> dict[str, dict[str, Any]]:
-    return {}
+    w = recs_world(make_user, holder)
+    rec = {"rec_id": w["rec"].pk}
+    draft = {"draft_id": w["draft"].pk}
+    args: dict[str, dict[str, Any]] = {
+        f"{R}:{name}": rec
+        for name in (
+            "detail",
+            "tag",
+            "assign",
+            "action_add",
+            "indicator_add",
+            "update_submit",
+            "publish",
+            "portal_detail",
+            "portal_submit",
+        )
+    }
+    args[f"{R}:update_decide"] = {"update_id": w["update"].pk}
+    args[f"{R}:document_detail"] = {"document_id": w["loipr"].pk}
+    args[f"{R}:moderate"] = {"submission_id": w["submission"].pk}
+    args[f"{R}:draft_detail"] = draft
+    args[f"{R}:draft_export"] = draft
+    args[f"{R}:draft_section"] = {**draft, "paragraph": 1}
+    # Not URL arguments: what the POST bodies need (web_post_data reads them).
+    args["_"] = {
+        "institution": w["institution"],
+        "alternate": w["alternate"].username,
+        "loipr": str(w["loipr"].pk),
+    }
+    return args
+
+
+def web_post_data(name: str, data: dict[str, Any], world: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    extra = world.case_args.get("_", {})
+    if name == f"{R}:documents":
+        data["file"] = SimpleUploadedFile("CMW-C-XYZ-QPR-3.txt", LOIPR_TEXT.encode())
+    elif name == f"{R}:uhri":
+        data["file"] = SimpleUploadedFile("uhri.json", uhri_bytes("WEB"))
+    elif name == f"{R}:focal_points":
+        data = {**data, "institution": extra["institution"], "username": extra["alternate"]}
+    elif name == f"{R}:drafts":
+        data = {**data, "loipr": extra["loipr"]}
+    return data
