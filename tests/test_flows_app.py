@@ -483,3 +483,16 @@ def test_import_rejects_bad_rows_with_line_and_reason(
     )
     assert dup.status == "refused" and "c2" not in dup.message and "3" in dup.message
     assert not FlowCount.objects.exists()
+
+
+def test_manage_flows_run_command() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    load_counts(days=100, surge_days=0)
+    out = StringIO()
+    call_command("flows", "run", stdout=out)
+    assert DetectionRun.objects.filter(status="done").count() == 1
+    call_command("flows", "run", "--enqueue", stdout=out)
+    assert DetectionRun.objects.filter(status="queued").count() == 1

@@ -9,6 +9,7 @@ Bad input stops the command before anything is written, naming the line and the 
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,15 @@ class Command(BaseCommand):
         detect.add_argument("--watch-per-year", type=float, default=4.0)
         detect.add_argument("--quiet-days", type=int, default=3)
         detect.add_argument("--direction", choices=["in", "out"], default="in")
+        run = sub.add_parser("run", help="detection over the database (phases, plans, tasks)")
+        run.add_argument("--false-alarms-per-year", type=float, default=1.0)
+        run.add_argument("--as-of", type=datetime.date.fromisoformat, default=None)
+        run.add_argument("--enqueue", action="store_true", help="queue it for manage.py db_worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "run":
+            self._run(options)
+            return
         budget = options["false_alarms_per_year"]
         if not 0 < budget <= 365:
             raise CommandError(_("--false-alarms-per-year must be between 0 and 365"))
@@ -68,4 +76,35 @@ class Command(BaseCommand):
                 "out": options["out"],
                 "secs": time.perf_counter() - started,
             }
+        )
+
+    def _run(self, options: dict[str, Any]) -> None:
+        """Daily use from cron or a systemd timer (e.g. `flows run --enqueue` at 10:30)."""
+        from django.utils import timezone
+
+        from amparo.flows.models import DetectionRun
+
+        budget = options["false_alarms_per_year"]
+        if not 0 < budget <= 365:
+            raise CommandError(_("--false-alarms-per-year must be between 0 and 365"))
+        as_of = options["as_of"]
+        if as_of is not None and as_of > timezone.localdate():
+            raise CommandError(_("--as-of cannot be in the future"))
+        if options["enqueue"]:
+            from amparo.flows.tasks import detection_task
+
+            run = DetectionRun.objects.create(
+                requested_at=timezone.now(),
+                as_of=as_of or timezone.localdate(),
+                false_alarms_per_year=budget,
+            )
+            detection_task.enqueue(str(run.pk))
+            self.stdout.write(_("Detection queued (run %(id)s).") % {"id": run.pk})
+            return
+        from amparo.flows.detection import run_detection
+
+        run = run_detection(actor=None, as_of=as_of, budget=budget)
+        self.stdout.write(
+            _("Detection done as of %(day)s: %(changes)s phase changes.")
+            % {"day": run.as_of, "changes": run.summary.get("changes", 0)}
         )
