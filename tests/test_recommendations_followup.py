@@ -210,3 +210,12 @@ def test_search_accent_insensitive_and_stemmed(make_user) -> None:  # type: igno
     assert found("inexistente") == set()
     assert Assignment.objects.count() == 0
     assert date.today()  # the fixture's clock is real: nothing above depends on it
+
+
+def test_tag_suggestions_on_the_labelled_set() -> None:
+    """The benchmark's measure, as a floor: a lexicon change that breaks suggestions fails."""
+    from bench.recommendations_tags import evaluate, load
+
+    tp, fp, fn = evaluate(load(), with_similarity=True)
+    t, p, n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    assert t / (t + p) >= 0.8 and t / (t + n) >= 0.75

@@ -630,7 +630,7 @@ class Example:
 class Suggester:
     """Rules, plus the k nearest confirmed examples voting for their labels."""
 
-    def __init__(self, examples: list[Example], k: int = 5, min_sim: float = 0.25) -> None:
+    def __init__(self, examples: list[Example], k: int = 5, min_sim: float = 0.5) -> None:
         self.examples = examples
         self.k = k
         self.min_sim = min_sim
