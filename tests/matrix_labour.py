@@ -223,4 +223,88 @@ def labour_world(make_user: Any, holder: User, person: Person) -> dict[str, Any]
 
 # ---------------------------------------------------------------- web pages
 
-WEB_ROWS: dict[tuple[str, str], Row] = {}
+R, W, D = Perm.LABOUR_READ, Perm.LABOUR_WRITE, Perm.LABOUR_DECIDE
+OFFER = {
+    "programme": "Canadá agrícola",
+    "sector": "agriculture",
+    "positions": "4",
+    "starts_on": "2025-04-01",
+    "ends_on": "2025-09-30",
+    "conditions": CONDITIONS,
+}
+REPORT = {"recruiter_name": "Don Chepe", "description": "Pidió Q. 3,000 por una visa"}
+# The matrix's user is of MINEX: the ministry's register pages that write answer it 403
+# (tests/test_labour_web.py covers them for the ministry).
+WEB_ROWS: dict[tuple[str, str], Row] = {
+    ("GET", "labour:check"): Row(None, 200, query="?q=altos", public=200),
+    ("GET", "labour:report"): Row(None, 200, public=200),
+    ("POST", "labour:report"): Row(None, 303, data=REPORT, public=303),
+    ("GET", "labour:recruiters"): Row(R, 200, query="?status=applied"),
+    ("GET", "labour:recruiter_new"): Row(W, 403),
+    ("POST", "labour:recruiter_new"): Row(W, 403, data={"name": "X"}),
+    ("GET", "labour:recruiter_detail"): Row(R, 200),
+    ("POST", "labour:recruiter_decide"): Row(D, 403, data={"decision": "refuse"}),
+    ("POST", "labour:recruiter_supervise"): Row(W, 403, data={"kind": "complaint"}),
+    ("GET", "labour:fraud_reports"): Row(R, 403),
+    ("POST", "labour:fraud_review"): Row(W, 403, data={"note": "Visto"}),
+    ("GET", "labour:offers"): Row(R, 200),
+    ("POST", "labour:employer_new"): Row(
+        W, 303, data={"name": "Serres Gagnon", "country": "CA", "sector": "agriculture"}
+    ),
+    ("GET", "labour:offer_new"): Row(W, 200),
+    ("POST", "labour:offer_new"): Row(W, 303, data=OFFER),
+    ("GET", "labour:offer_detail"): Row(R, 200, record=True),
+    ("POST", "labour:placement_new"): Row(W, 303, data={}, record=True),
+    ("POST", "labour:placement_step"): Row(
+        W, 303, data={"status": "preselected", "version": "1"}, record=True
+    ),
+    ("POST", "labour:placement_readmit"): Row(W, 303, data={}, record=True),
+    ("GET", "labour:person_options"): Row(W, 200, query="?q=objetivo"),
+    ("GET", "labour:pamphlets"): Row(R, 200),
+    ("POST", "labour:pamphlets"): Row(
+        W,
+        303,
+        data={"site": "ca-montreal", "country": "CA", "programme": "Canadá", "quantity": "50"},
+    ),
+    ("GET", "labour:visits"): Row(R, 200),
+    ("POST", "labour:visits"): Row(
+        W, 303, data={"site": "ca-montreal", "kind": "visit", "findings": "Sin novedad"}
+    ),
+    ("GET", "labour:services"): Row(R, 200),
+    ("POST", "labour:services"): Row(
+        W, 303, data={"site": "ca-montreal", "kind": "orientation"}, picks=True
+    ),
+    ("GET", "labour:figures"): Row(R, 200, query="?year=2024"),
+}
+
+
+def web_world(make_user: Any, holder: User, target: Person) -> dict[str, dict[str, Any]]:
+    world = labour_world(make_user, holder, target)
+    recruiter = {"recruiter_id": world["recruiter"].pk}
+    offer = {"offer_id": world["offer"].pk}
+    return {
+        "labour:recruiter_detail": recruiter,
+        "labour:recruiter_decide": recruiter,
+        "labour:recruiter_supervise": recruiter,
+        "labour:fraud_review": {"report_id": world["report"].pk},
+        "labour:offer_detail": offer,
+        "labour:placement_new": offer,
+        "labour:placement_step": {"placement_id": world["placement"].pk},
+        "labour:placement_readmit": {"placement_id": world["returned"].pk},
+        "_labour": world,
+    }
+
+
+def web_post_data(name: str, data: dict[str, Any], world: Any) -> dict[str, Any]:
+    from django.core.cache import cache
+
+    labour = world.case_args.get("_labour", {})
+    if name == "labour:report":
+        cache.clear()  # the flood limit counts every report of the run from one address
+    if name == "labour:placement_new":
+        data["person"] = str(labour["newcomer"].pk)
+    if name == "labour:placement_readmit":
+        data["offer"] = str(labour["next_offer"].pk)
+    if name in ("labour:offer_new", "labour:visits", "labour:services"):
+        data["employer"] = str(labour["employer"].pk)
+    return data
