@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -154,21 +154,34 @@ def total(ind: Indicator, qs: QuerySet[Any]) -> int | float:
     return qs.aggregate(n=_aggregate(ind))["n"] or 0
 
 
-def table(ind: Indicator, qs: QuerySet[Any], dims: Sequence[str]) -> Table:
-    """One GROUP BY: the figure split by `dims`. Categories with fixed choices (sex, kind,
-    age group) are listed with zeros when nothing was recorded, so tables keep their shape."""
+def _check_dims(ind: Indicator, dims: Sequence[str]) -> None:
     for d in dims:
         if d not in ind.disaggregations:
             raise ValueError(
                 _("“%(indicator)s” cannot be split by “%(dimension)s”.")
                 % {"indicator": ind.id, "dimension": d}
             )
+
+
+def table(
+    ind: Indicator, qs: QuerySet[Any], dims: Sequence[str], whole: int | float | None = None
+) -> Table:
+    """One GROUP BY: the figure split by `dims`. Categories with fixed choices (sex, kind,
+    age group) are listed with zeros when nothing was recorded, so tables keep their shape.
+    `whole` is the figure's total when the caller has it already."""
+    _check_dims(ind, dims)
     names = _group_names(ind, dims)
     rows = grouped(ind, qs, dims).order_by().values(*names).annotate(stats_n=_aggregate(ind))
     found: dict[tuple[str, ...], int | float] = {}
     for row in rows:
         key = tuple("" if row[n] is None else str(row[n]) for n in names)
         found[key] = found.get(key, 0) + (row["stats_n"] or 0)
+    return make_table(ind, dims, found, total(ind, qs) if whole is None else whole)
+
+
+def make_table(
+    ind: Indicator, dims: Sequence[str], found: dict[tuple[str, ...], int | float], whole: Any
+) -> Table:
     labels = [value_labels(ind, d, {k[i] for k in found}) for i, d in enumerate(dims)]
     if len(dims) == 1:
         for code in labels[0]:
@@ -187,7 +200,61 @@ def table(ind: Indicator, qs: QuerySet[Any], dims: Sequence[str]) -> Table:
             ),
         )
     ]
-    return Table(ind, tuple(dims), cells, total(ind, qs))
+    return Table(ind, tuple(dims), cells, whole)
+
+
+def grouping_sets(
+    ind: Indicator, qs: QuerySet[Any], sets: Sequence[Sequence[str]]
+) -> tuple[int | float, list[Table]]:
+    """The total and every table in ONE scan (PostgreSQL's GROUPING SETS): the records with
+    their dimension columns form a subquery, grouped by each set and by nothing (the total)."""
+    from django.db import connections
+
+    for dims in sets:
+        _check_dims(ind, dims)
+    asked = [tuple(dims) for dims in sets]
+    sets = list(dict.fromkeys(asked))  # a set asked twice is grouped once
+    used = list(dict.fromkeys(d for dims in sets for d in dims))
+    cols = {d: f"stats_d{i}" for i, d in enumerate(used)}
+    inner = grouped(ind, qs, used).order_by()
+    refs: dict[str, Any] = {
+        cols[d]: F(AGE_KEY if d == "age_group" else ind.disaggregations[d]) for d in used
+    }
+    if ind.measure != Measure.RECORDS:
+        refs["stats_v"] = F(ind.count_field)
+    inner = inner.annotate(**refs).values(*refs)
+    sql, params = inner.query.sql_with_params()
+    agg = {
+        Measure.RECORDS: "count(*)",
+        Measure.DISTINCT: "count(DISTINCT stats_v)",
+        Measure.SUM: "coalesce(sum(stats_v), 0)",
+    }[ind.measure]
+    names = [cols[d] for d in used]
+    bits = f"GROUPING({', '.join(names)})" if names else "0"
+    spec = ", ".join(f"({', '.join(cols[d] for d in dims)})" for dims in sets)
+    spec = f"{spec}, ()" if spec else "()"
+    select = ", ".join([*names, f"{bits} AS stats_g", f"{agg} AS stats_n"])
+    query = f"SELECT {select} FROM ({sql}) stats_rows GROUP BY GROUPING SETS ({spec})"
+    # Which columns each set groups by: GROUPING() has a 0 bit for a grouped column.
+    width = len(names)
+    mask = {
+        sum(1 << (width - 1 - used.index(d)) for d in used if d not in dims): tuple(dims)
+        for dims in sets
+    }
+    whole_mask = (1 << width) - 1
+    found: dict[tuple[str, ...], dict[tuple[str, ...], int | float]] = {tuple(d): {} for d in sets}
+    whole: int | float = 0
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            g, n = row[width], row[width + 1] or 0
+            if g == whole_mask:
+                whole = n
+                continue
+            dims = mask[g]
+            key = tuple("" if row[used.index(d)] is None else str(row[used.index(d)]) for d in dims)
+            found[dims][key] = found[dims].get(key, 0) + n
+    return whole, [make_table(ind, dims, dict(found[dims]), whole) for dims in asked]
 
 
 def value_labels(ind: Indicator, dim: str, codes: set[str]) -> dict[str, str]:
@@ -233,8 +300,12 @@ def compute(
     """The figure for the period and its tables (by default one per allowed dimension)."""
     qs = base_queryset(ind, period, institution_id=institution_id)
     sets = disaggregations if disaggregations is not None else [(d,) for d in ind.disaggregations]
+    sets = [tuple(dims) for dims in sets]
+    if connection.vendor == "postgresql" and sets and all(sets):
+        whole, tables = grouping_sets(ind, qs, sets)
+        return Figure(ind, period, whole, tables)
     figure = Figure(ind, period, total(ind, qs))
-    figure.tables = [table(ind, qs, tuple(dims)) for dims in sets]
+    figure.tables = [table(ind, qs, dims, figure.value) for dims in sets]
     return figure
 
 
