@@ -57,20 +57,29 @@ def crossing_table(start: dt.date, end: dt.date) -> tuple[FlowTable, dict[str, S
     t = days.size
     codes = sorted(points)
     index = {c: i for i, c in enumerate(codes)}
-    totals = np.full((len(codes), t), np.nan)
-    child: dict[tuple[str, str, str], np.ndarray] = {}
+    pi: list[int] = []
+    ji: list[int] = []
+    ci: list[int] = []
+    cells: list[tuple[str, str, str]] = []
     rows = (
         FlowCount.objects.filter(direction="in", date__gte=start, date__lte=end)
         .values_list("site__code", "date", "nationality", "group", "count")
         .iterator(chunk_size=5000)
     )
     for code, day, nat, grp, count in rows:
-        if code not in index:
-            continue
-        j = (day - start).days
-        i = index[code]
-        totals[i, j] = np.nan_to_num(totals[i, j]) + count
-        key = (code, nat or "—", grp)
+        if code in index:
+            pi.append(index[code])
+            ji.append((day - start).days)
+            ci.append(count)
+            cells.append((code, nat or "—", grp))
+    p_arr, j_arr = np.array(pi, dtype=np.int64), np.array(ji, dtype=np.int64)
+    totals = np.zeros((len(codes), t))
+    np.add.at(totals, (p_arr, j_arr), np.array(ci, dtype=float))
+    seen = np.zeros((len(codes), t), dtype=bool)
+    seen[p_arr, j_arr] = True
+    totals[~seen] = np.nan  # no row that day: not reported, never zero
+    child: dict[tuple[str, str, str], np.ndarray] = {}
+    for key, j, count in zip(cells, ji, ci, strict=True):
         if key not in child:
             child[key] = np.full(t, np.nan)
         child[key][j] = count

@@ -463,12 +463,33 @@ def _smallest_within(rate: np.ndarray, budget: float, grid: np.ndarray) -> np.nd
 THRESHOLD_GRID = np.geomspace(0.1, 400.0, 56)
 
 
+CALIBRATION_CHUNK = 16  # streams simulated at once: bounds memory at ~50 MB
+
+
 def calibrate_thresholds(exp: Expected, config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
     """Per-stream (low, high) thresholds meeting the watch and alert budgets.
 
     The budgets are in episodes per stream per year under the simulated null model, scaled
     by ``config.safety`` because real data carry estimation error the simulation lacks.
     """
+    s = exp.mu.shape[0]
+    if s > CALIBRATION_CHUNK:
+        parts = [
+            _calibrate_chunk(
+                Expected(
+                    exp.mu[i : i + CALIBRATION_CHUNK],
+                    exp.size[i : i + CALIBRATION_CHUNK],
+                    exp.method[i : i + CALIBRATION_CHUNK],
+                ),
+                config,
+            )
+            for i in range(0, s, CALIBRATION_CHUNK)
+        ]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return _calibrate_chunk(exp, config)
+
+
+def _calibrate_chunk(exp: Expected, config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
     llr, years = _simulate_null_llr(exp, config)
     grid = THRESHOLD_GRID
     s = exp.mu.shape[0]

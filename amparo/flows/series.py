@@ -209,17 +209,18 @@ def build_table(
     p_index = {p: i for i, p in enumerate(all_points)}
     keys = sorted({(r.point, r.nationality, r.group) for r in chosen})
     k_index = {k: i for i, k in enumerate(keys)}
-    totals = np.full((len(all_points), t), np.nan)
+    reported = [r for r in chosen if r.count is not None and (r.date - first).days < t]
+    pi = np.array([p_index[r.point] for r in reported], dtype=np.int64)
+    ki = np.array([k_index[(r.point, r.nationality, r.group)] for r in reported], dtype=np.int64)
+    ji = np.array([(r.date - first).days for r in reported], dtype=np.int64)
+    ci = np.array([r.count for r in reported], dtype=float)
+    totals = np.zeros((len(all_points), t))
+    np.add.at(totals, (pi, ji), ci)
+    seen = np.zeros((len(all_points), t), dtype=bool)
+    seen[pi, ji] = True
+    totals[~seen] = np.nan  # no row reported that day: missing, not zero
     children = np.full((len(keys), t), np.nan)
-    for r in chosen:
-        if r.count is None:
-            continue
-        j = (r.date - first).days
-        if j >= t:
-            continue
-        i = p_index[r.point]
-        totals[i, j] = np.nan_to_num(totals[i, j]) + r.count
-        children[k_index[(r.point, r.nationality, r.group)], j] = r.count
+    children[ki, ji] = ci
     table = FlowTable(
         days=days, points=all_points, totals=totals, child_keys=keys, children=children
     )
