@@ -177,3 +177,26 @@ def test_an_app_registers_its_own_indicator() -> None:
         assert mine in catalogue()
     finally:
         unregister("test.mine")
+
+
+def test_a_duration_is_a_sum_and_is_never_suppressed() -> None:
+    from amparo.assistance.models import ContactReason, SupportContact
+    from amparo.stats.suppression import suppress
+
+    user = _user()
+    reason = ContactReason.objects.order_by("code").first()
+    assert reason is not None
+    for seconds in (60, 240):
+        SupportContact.objects.create(
+            institution=user.institution, received_at=datetime(2018, 3, 1, 9, tzinfo=TZ),
+            channel="call", reason=reason, outcome="information", duration_seconds=seconds,
+            recorded_by=user, source="test", external_ref=str(uuid.uuid4()),
+        )  # fmt: skip
+    ind = get("support_line.call_time")
+    assert ind is not None and ind.measure == Measure.SUM
+    fig = C.compute(ind, C.Period(date(2018, 1, 1), date(2018, 12, 31)))
+    assert fig.value == 300
+    outcome = next(t for t in fig.tables if t.dimensions == ("outcome",))
+    assert {c.key: c.value for c in outcome.cells}[("information",)] == 300
+    assert suppress(outcome).suppressed == 0
+    assert C.compute(ind, C.Period(date(2030, 1, 1), date(2030, 1, 2))).value == 0

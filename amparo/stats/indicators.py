@@ -106,6 +106,22 @@ INDICATORS = [
         section="nationals_abroad",
     ),
     Indicator(
+        id="support_line.call_time",
+        title=_("Time on the phone with callers"),
+        definition=_(
+            "The total duration of the support line's calls, in seconds, by the day they were "
+            "received (divide by the calls for the average call)."
+        ),
+        model="assistance.SupportContact",
+        date_field="received_at",
+        unit=Unit.SECONDS,
+        measure=Measure.SUM,
+        count_field="duration_seconds",
+        filters={"channel": "call"},
+        disaggregations={"reason": "reason", "outcome": "outcome", "institution": "institution"},
+        section="nationals_abroad",
+    ),
+    Indicator(
         id="consular.mobile_consulates",
         title=_("Mobile consulates held"),
         definition=_("Mobile consulates that opened in the period, by the day they opened."),
