@@ -63,3 +63,27 @@ def test_a_second_load_is_refused() -> None:
     generate_labour(scale=0.001, seed=1)
     with pytest.raises(LabourAlreadyLoaded):
         generate_labour(scale=0.001, seed=1)
+
+
+def test_the_figures_come_out_of_the_statistics_catalogue() -> None:
+    from datetime import date
+
+    from amparo.stats import compute as C
+    from amparo.stats.registry import get
+
+    volumes = generate_labour(scale=SCALE, seed=11).volumes
+    year = C.Period(date(2018, 1, 1), date(2018, 12, 31))
+
+    def value(indicator: str, dims: list[tuple[str, ...]] | None = None) -> C.Figure:
+        found = get(indicator)
+        assert found is not None
+        return C.compute(found, year, dims or [])
+
+    assert value("labour.workers_recruited").value == volumes["recruited"]
+    by_country = value("labour.workers_recruited", [("country_of_stay",)]).tables[0].cells
+    assert sum(c.value for c in by_country) == volumes["recruited"]
+    assert value("labour.pamphlets").value == (
+        volumes["pamphlets_canada"] + volumes["pamphlets_mexico"]
+    )
+    assert value("labour.workplace_inspections").value == volumes["inspections"]
+    assert value("labour.support_services").value == volumes["services"]
