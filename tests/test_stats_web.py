@@ -228,3 +228,14 @@ def test_api_errors_are_422_per_field(make_user) -> None:  # type: ignore[no-unt
     assert client.get(base + "?from=2018-02-30").status_code == 422
     assert client.get("/api/v1/stats/indicators/nothing").status_code == 404
     assert Client().get("/api/v1/stats/indicators").status_code == 401
+
+
+def test_report_page_shows_suppressed_tables(make_user, national) -> None:  # type: ignore[no-untyped-def]
+    client = _signed_in(make_user(Role.SUPERVISOR, "MINEX", "protection"))
+    page = _get(client, "stats:report", YEAR)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<details" in text and "…" in text
+    assert str(national["contacts"]) in text
+    for fmt in ("pdf", "docx", "csv", "xlsx", "sdmx"):
+        assert reverse("stats:export", args=[fmt]) in text

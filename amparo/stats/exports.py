@@ -47,7 +47,10 @@ class Published:
 
 
 def published(fig: Figure) -> Published:
-    return Published(fig, public_value(fig.value), [suppress(t) for t in fig.tables])
+    tables = [suppress(t) for t in fig.tables]
+    for shown in tables:
+        shown.title = " × ".join(str(DIMENSIONS[d].title) for d in shown.dimensions)
+    return Published(fig, public_value(fig.value), tables)
 
 
 def published_sections(report: Report) -> list[tuple[str, list[Published]]]:

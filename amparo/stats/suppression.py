@@ -32,6 +32,7 @@ class Shown:
     rows: dict[str, int | float | None] = field(default_factory=dict)
     columns: dict[str, int | float | None] = field(default_factory=dict)
     suppressed: int = 0
+    title: str = ""  # the dimensions' names, for display
 
 
 def _small(value: float, threshold: int) -> bool:
