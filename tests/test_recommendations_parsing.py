@@ -243,3 +243,32 @@ def test_sentences_keep_titles() -> None:
         "Ms. Y asked why?",
         "Then at 3 p.m. It ended.",
     ]
+
+
+def test_docx_automatic_numbering_counted_back() -> None:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def numbered(document, text: str, level: int) -> None:  # type: ignore[no-untyped-def]
+        para = document.add_paragraph(text)
+        num_pr = OxmlElement("w:numPr")
+        ilvl = OxmlElement("w:ilvl")
+        ilvl.set(qn("w:val"), str(level))
+        num_id = OxmlElement("w:numId")
+        num_id.set(qn("w:val"), "1")
+        num_pr.append(ilvl)
+        num_pr.append(num_id)
+        para._p.get_or_add_pPr().append(num_pr)
+
+    document = docx.Document()
+    document.add_paragraph("Concluding observations on the report of Xyzland")
+    numbered(document, "The Committee is concerned that there is no register of returnees.", 0)
+    numbered(document, "The Committee recommends that the State party:", 0)
+    numbered(document, "Set up a single register of returned migrant workers;", 1)
+    numbered(document, "Publish the number of missing migrants every year.", 1)
+    buf = io.BytesIO()
+    document.save(buf)
+    doc = parse_bytes("CMW-C-XYZ-CO-3.docx", buf.getvalue())
+    assert [p.number for p in doc.paragraphs] == [1, 2]
+    assert [(r.paragraph, r.sub_item) for r in doc.recommendations] == [(2, "a"), (2, "b")]
