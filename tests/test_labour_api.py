@@ -237,3 +237,34 @@ def test_bad_input_is_refused_at_the_field(make_user) -> None:  # type: ignore[n
     assert _call(client, "POST", url, stale).status_code == 409
     wrong = _call(client, "POST", "/api/v1/job-offers", {**offer, "employer_id": "nope"})
     assert wrong.status_code == 422
+
+
+ODD_VALUES: list[Any] = [None, "", "x" * 5000, -1, 10**20, [], {}, "2025-13-45", "\u202e"]
+
+
+def test_odd_input_never_answers_500(make_user) -> None:  # type: ignore[no-untyped-def]
+    clerk = make_user(Role.SUPERVISOR, "MINTRAB")
+    values = _values(make_user, clerk, "own")
+    client = api_client(clerk)
+    for (method, path), op in LABOUR_OPERATIONS.items():
+        for placeholder, value in values.items():
+            path = path.replace(placeholder, value)
+        if method == "GET":
+            for odd in ("?q=%00", "?year=abc", "?status=zzz", "?limit=0", "?number=" + "9" * 60):
+                assert client.get(path + odd).status_code < 500, path + odd
+            continue
+        for name in op.body or {"x": 1}:
+            for odd in ODD_VALUES:
+                cache.clear()
+                text = json.dumps(op.body or {})
+                for placeholder, value in values.items():
+                    text = text.replace(placeholder, value)
+                body = json.loads(text)
+                body[name] = odd
+                response = _call(client, method, path, body)
+                assert response.status_code < 500, (path, name, odd, response.content[:200])
+        assert (
+            client.generic(method, path, "{broken", content_type="application/json").status_code
+            < 500
+        )
+    assert client.get("/api/v1/recruiters/not-a-uuid").status_code in (404, 422)

@@ -197,3 +197,20 @@ def test_a_breach_recorded_by_the_consulate_opens_a_case(make_user) -> None:  # 
         },
     )
     assert visit.status_code == 422 and "findings-error" in visit.content.decode()
+
+
+def test_odd_page_input_never_answers_500(make_user) -> None:  # type: ignore[no-untyped-def]
+    anyone = Client()
+    for query in ("?q=%00abc", "?q=" + "x" * 500, "?number=" + "9" * 100, "?q=&number="):
+        assert anyone.get(reverse("labour:check") + query).status_code < 500
+    clerk = signed_in(make_user(Role.SUPERVISOR, "MINTRAB"))
+    for name, query in [
+        ("labour:recruiters", "?page=abc&status=zzz&q=%00"),
+        ("labour:figures", "?year=-5"),
+        ("labour:fraud_reports", "?status=zzz&page=-1"),
+        ("labour:offers", "?page=99999"),
+    ]:
+        assert clerk.get(reverse(name) + query).status_code < 500, name
+    odd = {"kind": "x", "name": "\u202e" * 300, "tax_number": "K" * 30, "countries": ["ZZ"]}
+    assert clerk.post(reverse("labour:recruiter_new"), odd).status_code == 422
+    assert clerk.post(reverse("labour:pamphlets"), {"quantity": "10" * 20}).status_code == 422
