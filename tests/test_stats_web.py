@@ -239,3 +239,40 @@ def test_report_page_shows_suppressed_tables(make_user, national) -> None:  # ty
     assert str(national["contacts"]) in text
     for fmt in ("pdf", "docx", "csv", "xlsx", "sdmx"):
         assert reverse("stats:export", args=[fmt]) in text
+
+
+def test_consular_lawyers_success_rate_is_shown_only_without_small_cells(make_user) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from amparo.cases.models import Case
+
+    from .conftest import register
+
+    consul = make_user(Role.CASEWORKER, "MINEX")
+    person = register(consul)
+    at = datetime(2018, 5, 1, 10, tzinfo=timezone.get_current_timezone())
+
+    def close(reason: str, n: int) -> None:
+        for _ in range(n):
+            Case.objects.create(
+                protocol_code="assistance_abroad", protocol_version=1, person=person,
+                institution=consul.institution, stage="closed", opened_at=at, opened_by=consul,
+                closed_at=at, closure_reason=reason,
+            )  # fmt: skip
+
+    close("legal_action_successful", 6)
+    close("legal_action_unsuccessful", 5)
+    client = _signed_in(make_user(Role.ANALYST, "INE"))
+
+    def answer() -> dict:
+        page = _get(client, "stats:questions", YEAR)
+        item = next(i for i in page.context["items"] if i["question"].code == "consular_lawyers")
+        return next(a for a in item["answers"] if a["indicator"].id == "consular_lawyers.outcomes")
+
+    assert answer()["value"] == 11 and answer()["rate"] == 55
+    for case in Case.objects.filter(closure_reason="legal_action_unsuccessful")[:3]:
+        case.delete()
+    # 6 successful and 2 not: the 2 would be given away by the rate.
+    assert answer()["value"] == 8 and answer()["rate"] is None

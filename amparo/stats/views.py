@@ -22,10 +22,10 @@ from amparo.core.permissions import Perm, has_perm, require
 from . import charts, exports, queries
 from .compute import Period, compute, series
 from .forms import BreakdownForm, default_period, period_form
-from .questions import QUESTIONS
-from .registry import DIMENSIONS, SECTIONS, UNIT_LABELS, catalogue, section_title
+from .questions import QUESTIONS, Question
+from .registry import DIMENSIONS, SECTIONS, UNIT_LABELS, catalogue, get, section_title
 from .report import build_report
-from .suppression import suppress
+from .suppression import public_value, suppress
 
 
 def _period(request: HttpRequest) -> tuple[Any, Period | None, Institution | None]:
@@ -118,8 +118,6 @@ def _headline_charts(
     request: HttpRequest, period: Period, institution: Institution | None, by: str
 ) -> list[dict[str, Any]]:
     """Each headline indicator month by month, or split by the chosen dimension."""
-    from .registry import get
-
     out = []
     inst = institution.pk if institution else None
     for ind_id in HEADLINE:
@@ -241,33 +239,32 @@ def records(request: HttpRequest, indicator_id: str) -> HttpResponse:
     )
 
 
-def _answer(question: Any, period: Period) -> list[dict[str, Any]]:
+def _answer(question: Question, period: Period) -> list[dict[str, Any]]:
+    """Each indicator of a question: its published value and, for a rate, the successful
+    share (only when no cell behind it is small enough to be hidden)."""
     out = []
-    from .registry import get
-
     for ind_id in question.indicators:
         ind = get(ind_id)
         if ind is None:
             continue
-        fig = compute(ind, period, [("outcome",)] if question.rate_of and
-                      "outcome" in ind.disaggregations else [])  # fmt: skip
-        shown = suppress(fig.tables[0]) if fig.tables else None
-        value = suppress_value(fig.value)
+        by_outcome = bool(question.rate_of) and "outcome" in ind.disaggregations
+        fig = compute(ind, period, [("outcome",)] if by_outcome else [])
         rate = None
-        if shown is not None and question.rate_of:
-            good = sum(c.value for c in fig.tables[0].cells if c.key[0] in question.rate_of)
-            rate = round(100 * good / fig.value) if fig.value >= 5 else None
+        if by_outcome and fig.value:
+            shown = suppress(fig.tables[0])
+            if shown.total is not None and all(v is not None for _k, _l, v in shown.cells):
+                good = sum(c.value for c in fig.tables[0].cells if c.key[0] in question.rate_of)
+                rate = round(100 * good / fig.value)
         out.append(
-            {"indicator": ind, "value": value, "recorded": fig.value > 0, "rate": rate,
-             "unit": UNIT_LABELS.get(ind.unit, "")}
-        )  # fmt: skip
+            {
+                "indicator": ind,
+                "value": public_value(fig.value),
+                "recorded": fig.value > 0,
+                "rate": rate,
+                "unit": UNIT_LABELS.get(ind.unit, ""),
+            }
+        )
     return out
-
-
-def suppress_value(value: float) -> float | None:
-    from .suppression import public_value
-
-    return public_value(value)
 
 
 @login_required
