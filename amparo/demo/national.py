@@ -7,6 +7,22 @@ Migrant Workers (CMW/C/SR.413, paras. 5, 15 and 42), reproduced exactly.
 - January 2018 to March 2019: 15,173 births, 1,774 marriages and 1,222 deaths notified to
   the civil registry, and 5,685 child passports, 130 special travel passes and 83 travel
   authorisations applied for (para. 15).
+- 2018: 5,119 children and adolescents looked after in the SBS "Casa Nuestras Raíces" shelters
+  (para. 6): a child reception case each, with a shelter stay; 3,784 returnees from 1,692
+  households assisted by SOSEP (para. 10): households with their members, a reintegration case
+  per household.
+- Since 2016: 1,568 adolescents trained in the "Quédate" programme (para. 11).
+- 229 trafficking complaints filed January–November 2018 and 119 trafficking cases brought
+  January–August 2018 (para. 17): cases of the trafficking protocol at the Public Prosecutor's
+  Office, moved to prosecution and to trial.
+- 19 cases of sexual or psychological violence (18 women, 1 man) in 2018 and 13 (10 women,
+  3 men) in January–March 2019 seen by the health services (para. 53): cases of the same
+  protocol opened by the Ministry of Health.
+
+Cases are walked along their protocol's transitions as the engine would (forms saved and tasks
+done before each step, the timeline in order, the version counting the changes); the people of
+the cases are held by the institution that runs them, children and victims protected. The
+statistics app counts all of these through its indicators (docs/stats.md).
 
 Rows are written in bulk like the demo people (COPY on PostgreSQL, executemany on SQLite),
 never one action per row, but they hold what the actions would write: the same fields, the
