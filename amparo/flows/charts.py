@@ -92,7 +92,7 @@ def cached_chart(
     from django.utils import translation
 
     lang = translation.get_language() or "es"
-    name = f"flows-chart:{run_id}:{key}:{days}:{width}:{lang}"
+    name = f"flows-chart-v2:{run_id}:{key}:{days}:{width}:{lang}"
     svg = cache.get(name)
     if svg is None:
         svg = chart_svg(series, title=title, days=days, width=width)
@@ -107,6 +107,18 @@ def chart_svg(series: dict[str, Any], *, title: str, days: int = 120, width: int
     try:
         import vl_convert as vlc
 
-        return vlc.vegalite_to_svg(chart_spec(series, title=title, days=days, width=width))
+        svg = vlc.vegalite_to_svg(chart_spec(series, title=title, days=days, width=width))
+        return _responsive(svg, title)
     except Exception as exc:  # a chart must never break the page
         return f"<p class='usa-hint'>{html.escape(str(exc)[:200])}</p>"
+
+
+def _responsive(svg: str, title: str) -> str:
+    """Drop the root's fixed size (its viewBox stays) so the chart shrinks to a phone's width
+    instead of scrolling sideways; give it an accessible name."""
+    import re
+
+    head, sep, rest = svg.partition(">")
+    head = re.sub(r'\s(width|height)="[^"]*"', "", head, count=2)
+    label = html.escape(title, quote=True)
+    return f'{head} role="img" aria-label="{label}"{sep}{rest}'
