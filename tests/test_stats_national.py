@@ -159,3 +159,30 @@ def test_one_scan_gives_the_tables_of_one_query_each(national: dict[str, int]) -
                 got.dimensions,
             )
             assert got.total == one.total
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="the benchmark exports with PostgreSQL's COPY",
+)
+def test_benchmark_floor_gives_the_same_tables(national: dict[str, int], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """bench/stats_report.py in small: DuckDB over an export of the rows gives Amparo's tables."""
+    import duckdb
+
+    from amparo.stats.registry import get
+    from bench import stats_report as bench
+
+    con = duckdb.connect()
+    period = C.Period(*bench.YEAR)
+    for ind_id in ("consular.people_served", "children.sheltered", "returnees.people"):
+        ind = get(ind_id)
+        assert ind is not None
+        dims = tuple(ind.disaggregations)
+        fig = C.compute(ind, period)
+        header = bench.duckdb_load(con, ind, bench.export_rows(ind, dims, tmp_path))
+        got = bench.duckdb_tables(con, ind, header, dims, [(d,) for d in dims])
+        assert got[()][()] == fig.value
+        for table in fig.tables:
+            mine = {c.key: c.value for c in table.cells if c.value}
+            theirs = {tuple(map(str, k)): v for k, v in got[table.dimensions].items() if v}
+            assert mine == theirs, (ind_id, table.dimensions)
