@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from amparo.demo.national import scaled_volumes
 from amparo.stats import compute as C
@@ -162,7 +163,7 @@ def test_one_scan_gives_the_tables_of_one_query_each(national: dict[str, int]) -
 
 
 @pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql",
+    connection.vendor != "postgresql",
     reason="the benchmark exports with PostgreSQL's COPY",
 )
 def test_benchmark_floor_gives_the_same_tables(national: dict[str, int], tmp_path) -> None:  # type: ignore[no-untyped-def]
