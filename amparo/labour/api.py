@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -93,18 +93,18 @@ class PublicQuery(CleanInput):
     summary="Public check: is a recruiter authorised today, for which countries and sectors",
 )
 def public_recruiters(request: HttpRequest, query: Query[PublicQuery]) -> HttpResponse:
-    answer = queries.public_lookup(queries.PublicQuery(q=query.q, number=query.number))
-    if answer["error"] == "short":
+    error, body = queries.public_lookup_json(queries.PublicQuery(q=query.q, number=query.number))
+    if error == "short":
         raise InvalidInput.field(
             "q",
             _("Type %(n)s letters of the name at least, or the exact registration number.")
             % {"n": queries.PUBLIC_MIN_CHARS},
         )
-    if answer["error"] == "number":
+    if error == "number":
         raise InvalidInput.field("number", _("A registration number looks like RC-7KQ2-M9XD."))
-    # The cached answer is already public and plain: sent as it is, without a second
-    # validation, so the check stays fast under public traffic.
-    response = JsonResponse({"items": answer["items"], "truncated": answer["truncated"]})
+    # The answer is public, plain and already encoded (once per generation): sent as it is,
+    # without a second validation, so the check stays fast under public traffic.
+    response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = f"public, max-age={queries.PUBLIC_TTL}"
     return response
 

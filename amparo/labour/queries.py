@@ -18,10 +18,11 @@ Who sees what (docs/labour.md):
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -202,6 +203,13 @@ class _Snapshot:
     loaded: float
     rows: list[tuple[str, dict[str, Any]]]  # (name key, public fields), by name key
     by_number: dict[str, dict[str, Any]]
+    # Answers already given in this generation (the same names are asked again and again),
+    # and their JSON: bounded, so a flood of different searches cannot fill the memory.
+    answers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    encoded: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+
+MEMO_LIMIT = 5000
 
 
 _snapshot: _Snapshot | None = None
@@ -243,25 +251,61 @@ class PublicQuery:
     number: str = ""
 
 
-def public_lookup(query: PublicQuery) -> dict[str, Any]:
-    """The public answer: the recruiters found (capped), their public fields, whether the
-    search was too short or the number malformed."""
+def _question(query: PublicQuery) -> tuple[str, str]:
+    """("number", RC-...) or ("name", normalised name); ("error", why) when unusable."""
     if query.number.strip():
         number = normalise_number(query.number[:40])
-        if not number:
-            return {"items": [], "truncated": False, "error": "number"}
-        found = _public_register().by_number.get(number)
-        return {"items": [found] if found else [], "truncated": False, "error": ""}
+        return ("number", number) if number else ("error", "number")
     key = normalise_name(query.q[:100])
     if len(key.replace(" ", "")) < PUBLIC_MIN_CHARS:
-        return {"items": [], "truncated": False, "error": "short"}
+        return ("error", "short")
+    return ("name", key)
+
+
+def _answer(snap: _Snapshot, question: tuple[str, str]) -> dict[str, Any]:
+    kind, key = question
+    if kind == "number":
+        found = snap.by_number.get(key)
+        return {"items": [found] if found else [], "truncated": False, "error": ""}
     items: list[dict[str, Any]] = []
-    for name_key, fields in _public_register().rows:
+    for name_key, fields in snap.rows:
         if key in name_key:
             items.append(fields)
             if len(items) > PUBLIC_LIMIT:
                 break
     return {"items": items[:PUBLIC_LIMIT], "truncated": len(items) > PUBLIC_LIMIT, "error": ""}
+
+
+def public_lookup(query: PublicQuery) -> dict[str, Any]:
+    """The public answer: the recruiters found (capped), their public fields, whether the
+    search was too short or the number malformed."""
+    question = _question(query)
+    if question[0] == "error":
+        return {"items": [], "truncated": False, "error": question[1]}
+    snap = _public_register()
+    answer = snap.answers.get(question)
+    if answer is None:
+        answer = _answer(snap, question)
+        if len(snap.answers) < MEMO_LIMIT:
+            snap.answers[question] = answer
+    return answer
+
+
+def public_lookup_json(query: PublicQuery) -> tuple[str, bytes]:
+    """The public answer as the API sends it (items and truncated), encoded once per
+    generation; or the error ("short", "number") and nothing."""
+    question = _question(query)
+    if question[0] == "error":
+        return question[1], b""
+    snap = _public_register()
+    encoded = snap.encoded.get(question)
+    if encoded is None:
+        answer = public_lookup(query)
+        body = {"items": answer["items"], "truncated": answer["truncated"]}
+        encoded = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        if len(snap.encoded) < MEMO_LIMIT:
+            snap.encoded[question] = encoded
+    return "", encoded
 
 
 # ---------------------------------------------------------------- programmes and workers
