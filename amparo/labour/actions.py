@@ -342,9 +342,11 @@ def recruiter_decide(*, actor: User, recruiter_id: uuid.UUID, data: DecisionInpu
                     _("The renewal must end after the current authorisation (%(day)s).")
                     % {"day": current.isoformat()},
                 )
-            # A renewal after expiry starts again today; otherwise it extends the period.
-            start = today if current < today else (recruiter.valid_from or today)
-            _period(start, end)
+            # A renewal after expiry starts again today; otherwise it extends the period, by
+            # a new term counted from the current end.
+            expired = current < today
+            _period(today if expired else current, end)
+            start = today if expired else (recruiter.valid_from or today)
             recruiter.valid_from, recruiter.valid_until = start, end
             detail |= {"valid_from": start.isoformat(), "valid_until": end.isoformat()}
         now = timezone.now()

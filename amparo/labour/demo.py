@@ -108,6 +108,7 @@ OFFICES = [
      "Labour mobility office El Carmen", "Malacatán", "San Marcos"),
 ]  # fmt: skip
 MONTREAL = "ca-montreal"
+DECIDED = {"suspended": "suspend", "revoked": "revoke", "refused": "refuse"}
 
 PLACEMENT_COLUMNS = _columns(
     Placement,
@@ -334,12 +335,24 @@ def _recruiters(rng: random.Random, chief: User, now: datetime) -> list[Recruite
         if i < 10:  # those that recruited for Mexico in 2018
             status, applied, start = "authorised", date(2017, 3, 1), date(2017, 6, 1)
         authorised = status in ("authorised", "suspended", "revoked")
-        history = [{"at": now.isoformat(), "status": "applied", "by": chief.username}]
+        at = now.isoformat()
+        history = [{"at": at, "status": "applied", "by": chief.username}]
+        until = start + timedelta(days=3 * 365)
         if authorised:
-            history.append({"at": now.isoformat(), "status": "authorised", "by": chief.username})
-        if status != "applied" and not (status == "authorised"):
             history.append(
-                {"at": now.isoformat(), "status": status, "by": chief.username,
+                {"at": at, "status": "authorised", "by": chief.username, "what": "authorise",
+                 "valid_from": start.isoformat(), "valid_until": until.isoformat()}
+            )  # fmt: skip
+            # Renewed in time, term after term, except about one in ten (expired today).
+            while until < TODAY and (i < 10 or rng.random() < 0.9):
+                until += timedelta(days=3 * 365)
+                history.append(
+                    {"at": at, "status": "authorised", "by": chief.username, "what": "renew",
+                     "valid_from": start.isoformat(), "valid_until": until.isoformat()}
+                )  # fmt: skip
+        if status in ("suspended", "revoked", "refused"):
+            history.append(
+                {"at": at, "status": status, "by": chief.username, "what": DECIDED[status],
                  "reason": "Cobros indebidos a trabajadores" if authorised else "Sin fianza"}
             )  # fmt: skip
         rows.append(
@@ -360,10 +373,7 @@ def _recruiters(rng: random.Random, chief: User, now: datetime) -> list[Recruite
                 guarantee_amount=50_000,
                 applied_on=min(applied, TODAY),
                 valid_from=start if authorised else None,
-                # Authorised for three years; renewed once for the 2018 recruiters.
-                valid_until=(start + timedelta(days=3 * 365 + (2 * 365 if i < 10 else 0)))
-                if authorised
-                else None,
+                valid_until=until if authorised else None,
                 institution_id=chief.institution_id,
                 status=status,
                 status_at=now,

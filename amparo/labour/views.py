@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.assistance.views import _countries
@@ -119,11 +120,11 @@ def _ministry_page(actor: Any, perm: Perm) -> None:
 
 
 STATE_LABELS = {
-    "authorised": _("Authorised today"),
-    "expired": _("Authorisation expired"),
-    "not_yet_valid": _("Authorisation not yet in force"),
-    "suspended": _("Suspended"),
-    "revoked": _("Revoked"),
+    "authorised": gettext_lazy("Authorised today"),
+    "expired": gettext_lazy("Authorisation expired"),
+    "not_yet_valid": gettext_lazy("Authorisation not yet in force"),
+    "suspended": gettext_lazy("Suspended"),
+    "revoked": gettext_lazy("Revoked"),
 }
 
 
