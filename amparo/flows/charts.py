@@ -9,6 +9,15 @@ from __future__ import annotations
 import html
 from typing import Any
 
+HEIGHT = 140
+
+
+def _phase_labels() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {"watch": _("Watch"), "alert": _("Alert"), "emergency": _("Emergency")}
+
+
 PHASE_COLOURS = {"watch": "#ffbe2e", "alert": "#d54309", "emergency": "#8b0a03"}
 
 
@@ -28,7 +37,8 @@ def chart_spec(
         {"date": d, "observed": o, "expected": e, "lower": lo, "upper": hi, "phase": p}
         for d, o, e, lo, hi, p in zip(dates, observed, expected, lower, upper, phase, strict=False)
     ]
-    phases = [v for v in values if v["phase"] in PHASE_COLOURS]
+    labels = _phase_labels()
+    phases = [{**v, "phase": labels[v["phase"]]} for v in values if v["phase"] in PHASE_COLOURS]
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "area", "opacity": 0.25, "color": "#005ea2"},
@@ -60,13 +70,13 @@ def chart_spec(
                 "mark": {"type": "tick", "thickness": 3, "yOffset": 0},
                 "encoding": {
                     "x": {"field": "date", "type": "temporal"},
-                    "y": {"value": 0},
+                    "y": {"value": HEIGHT},  # along the bottom axis
                     "color": {
                         "field": "phase",
                         "type": "nominal",
                         "legend": {"orient": "bottom", "title": None},
                         "scale": {
-                            "domain": list(PHASE_COLOURS),
+                            "domain": [labels[p] for p in PHASE_COLOURS],
                             "range": list(PHASE_COLOURS.values()),
                         },
                     },
@@ -77,7 +87,7 @@ def chart_spec(
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title,
         "width": width,
-        "height": 140,
+        "height": HEIGHT,
         "data": {"values": values},
         "layer": layers,
     }
@@ -92,7 +102,7 @@ def cached_chart(
     from django.utils import translation
 
     lang = translation.get_language() or "es"
-    name = f"flows-chart-v2:{run_id}:{key}:{days}:{width}:{lang}"
+    name = f"flows-chart-v3:{run_id}:{key}:{days}:{width}:{lang}"
     svg = cache.get(name)
     if svg is None:
         svg = chart_svg(series, title=title, days=days, width=width)
@@ -107,7 +117,15 @@ def chart_svg(series: dict[str, Any], *, title: str, days: int = 120, width: int
     try:
         import vl_convert as vlc
 
-        svg = vlc.vegalite_to_svg(chart_spec(series, title=title, days=days, width=width))
+        from django.utils import translation
+
+        # Month names and number formats in the reader's language (d3 locales, bundled).
+        locale = "es-MX" if (translation.get_language() or "es")[:2] == "es" else "en-US"
+        svg = vlc.vegalite_to_svg(
+            chart_spec(series, title=title, days=days, width=width),
+            format_locale=locale,
+            time_format_locale=locale,
+        )
         return _responsive(svg, title)
     except Exception as exc:  # a chart must never break the page
         return f"<p class='usa-hint'>{html.escape(str(exc)[:200])}</p>"
