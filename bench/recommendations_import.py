@@ -209,7 +209,16 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--records", type=int, default=250_000)
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument(
+        "--search-only", action="store_true", help="search the database of the last run"
+    )
     args = parser.parse_args()
+    if args.search_only:
+        url = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+        if args.db == "sqlite":
+            url = f"sqlite:///{ROOT / 'var' / 'recs_bench.sqlite3'}"
+        report_search({"DATABASE_URL": url}, args.rounds)
+        return
     var = ROOT / "var"
     var.mkdir(exist_ok=True)
     big, small = var / f"uhri_{args.records}.json", var / f"uhri_{args.records // 5}.json"
@@ -227,12 +236,16 @@ def main() -> None:
     print(f"  import {args.records:>7,} records: {s_big:6.1f} s, peak {mb_big:5.0f} MB ({line})")
     s_again, mb_again, line = timed_import(env, big)
     print(f"  re-import, same file:     {s_again:6.1f} s, peak {mb_again:5.0f} MB ({line})")
-    times = search_times(env, args.rounds)
+    report_search(env, args.rounds)
+
+
+def report_search(env: dict[str, str], rounds: int) -> None:
+    times = search_times(env, rounds)
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
     median = statistics.median(times) * 1000
     print(
-        f"  search ({len(QUERIES)} queries × {args.rounds}): median {median:.0f} ms, "
+        f"  search ({len(QUERIES)} queries × {rounds}): median {median:.0f} ms, "
         f"p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms"
     )
 

@@ -87,6 +87,7 @@ RECS_OPERATIONS: dict[tuple[str, str], Op] = {
         body={"institution": "{institution}", "kind": "alternate", "username": "{alternate}"},
     ),
     ("GET", f"{P}/late"): Op(Perm.RECS_READ, 200),
+    ("POST", f"{P}/groups"): Op(Perm.RECS_VALIDATE, 200, body={"threshold": 0.5}),
     ("GET", f"{P}/submissions"): Op(Perm.RECS_VALIDATE, 200),
     ("POST", f"{P}/submissions/{{submission_id}}/moderation"): Op(
         Perm.RECS_VALIDATE, 422, body={"publish": True}
@@ -182,6 +183,7 @@ R = "recommendations"
 WEB_ROWS: dict[tuple[str, str], Row] = {
     ("GET", f"{R}:index"): Row(Perm.RECS_READ, 200, query="?q=registro&mechanism=CMW"),
     ("GET", f"{R}:detail"): Row(Perm.RECS_READ, 200),
+    ("POST", f"{R}:group"): Row(Perm.RECS_VALIDATE, 303, {}),
     ("POST", f"{R}:tag"): Row(
         Perm.RECS_WRITE, 303, {"vocabulary": "theme", "code": "data", "confirm": "1"}
     ),

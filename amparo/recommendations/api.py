@@ -611,6 +611,21 @@ def recommendation_publish(request: HttpRequest, rec_id: uuid.UUID, payload: Pub
     )
 
 
+class GroupIn(CleanInput):
+    threshold: float = Field(0.45, ge=0.2, le=0.95)
+
+
+@router.post(
+    "/recommendations/groups",
+    response=dict[str, int],
+    summary="Group similar recommendations across mechanisms and cycles (regroups all)",
+)
+def recommendations_group(request: HttpRequest, payload: GroupIn) -> Any:
+    return {
+        "groups": actions.recommendations_group(actor=request.user, threshold=payload.threshold)
+    }
+
+
 # ---------------------------------------------------------------- updates, focal points, late
 
 

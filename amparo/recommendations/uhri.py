@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -334,6 +334,9 @@ def uhri_import(*, actor: User | None, stream: IO[bytes], name: str = "") -> Imp
                 if len(batch) >= BATCH:
                     apply_batch(batch, result, "uhri")
                     batch = []
+                    # With DEBUG on, Django keeps every statement's SQL (9,000 of them, each
+                    # holding a batch's rows): memory would grow with the file.
+                    reset_queries()
             if batch:
                 apply_batch(batch, result, "uhri")
             if result.records == 0:
@@ -351,4 +354,9 @@ def uhri_import(*, actor: User | None, stream: IO[bytes], name: str = "") -> Imp
             )
     except MalformedExport as exc:
         raise InvalidInput.field("file", exc.message + " " + _("Nothing was imported.")) from exc
+    if connection.vendor == "postgresql" and result.created + result.changed > 5000:
+        # Fresh statistics at once, not at autovacuum's next pass: with the old ones the
+        # planner misjudges how many rows a search matches and picks a slow plan.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE recommendations_recommendation")
     return result

@@ -5,6 +5,7 @@ from . import views
 app_name = "recommendations"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("groups/", views.group, name="group"),
     path("items/<uuid:rec_id>/", views.detail, name="detail"),
     path("items/<uuid:rec_id>/tags/", views.tag, name="tag"),
     path("items/<uuid:rec_id>/assignments/", views.assign, name="assign"),

@@ -301,6 +301,14 @@ def publish(request: HttpRequest, rec_id: Any) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def group(request: HttpRequest) -> HttpResponse:
+    n = actions.recommendations_group(actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("%(n)s groups of similar recommendations.") % {"n": n})
+    return _see_other(reverse("recommendations:index"))
+
+
 # ---------------------------------------------------------------- documents
 
 
