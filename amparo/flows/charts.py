@@ -116,7 +116,6 @@ def chart_svg(series: dict[str, Any], *, title: str, days: int = 120, width: int
         return ""
     try:
         import vl_convert as vlc
-
         from django.utils import translation
 
         # Month names and number formats in the reader's language (d3 locales, bundled).
