@@ -496,3 +496,31 @@ def test_manage_flows_run_command() -> None:
     assert DetectionRun.objects.filter(status="done").count() == 1
     call_command("flows", "run", "--enqueue", stdout=out)
     assert DetectionRun.objects.filter(status="queued").count() == 1
+
+
+def test_support_line_contacts_are_a_stream_per_reason(make_user: Any) -> None:
+    from amparo.assistance.models import SupportContact
+    from amparo.flows.detection import other_streams
+
+    operator = make_user(Role.OPERATOR, "MINEX")
+    start = dt.date(2019, 1, 1)
+    rows = []
+    for j in range(30):
+        for _k in range(3 if j != 10 else 0):
+            at = timezone.make_aware(dt.datetime(2019, 1, 1, 12) + dt.timedelta(days=j + 5))
+            rows.append(
+                SupportContact(
+                    institution=operator.institution,
+                    received_at=at,
+                    channel="call",
+                    reason_id="detention",
+                    outcome="information",
+                    recorded_by=operator,
+                )
+            )
+    SupportContact.objects.bulk_create(rows)
+    streams, over = other_streams(start, start + dt.timedelta(days=40))
+    series = streams["contacts:detention"]
+    assert np.isnan(series[:5]).all()  # before the first contact: not known
+    assert series[5] == 3 and series[15] == 0  # after it, a day without contacts is a zero
+    assert not over.any()

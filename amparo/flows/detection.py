@@ -323,35 +323,41 @@ def _phase_changes(
             phase = engine.PHASE_NAMES[int(level[j])]
             if phase == current:
                 continue
-            change = PhaseChange.objects.create(
+            # get_or_create: a run delivered twice, or two runs at once, record it once.
+            change, created_now = PhaseChange.objects.get_or_create(
                 key=key,
-                site=points.get(key),
-                run=run,
                 on=day,
-                from_phase=current,
                 to_phase=phase,
-                at=now,
-                model_version=engine.MODEL_VERSION,
-                threshold_version=engine.THRESHOLD_VERSION,
-                inputs={
-                    "observed": None if np.isnan(det.observed[i, j]) else float(det.observed[i, j]),
-                    "expected": None
-                    if np.isnan(det.expected.mu[i, j])
-                    else round(float(det.expected.mu[i, j]), 2),
-                    "statistic": None
-                    if np.isnan(det.statistic[i, j])
-                    else round(float(det.statistic[i, j]), 4),
-                    "low_threshold": round(float(det.h_low[i]), 4),
-                    "high_threshold": round(float(det.h_high[i]), 4),
-                    "false_alarms_per_year": config.false_alarms_per_year,
-                    "quiet_days": config.quiet_days,
-                    "independent_streams": with_others,
-                    "over_capacity": bool(over[j]),
-                    "rules": list(engine.PHASE_RULES),
-                },
+                defaults=dict(
+                    site=points.get(key),
+                    run=run,
+                    from_phase=current,
+                    at=now,
+                    model_version=engine.MODEL_VERSION,
+                    threshold_version=engine.THRESHOLD_VERSION,
+                    inputs={
+                        "observed": None
+                        if np.isnan(det.observed[i, j])
+                        else float(det.observed[i, j]),
+                        "expected": None
+                        if np.isnan(det.expected.mu[i, j])
+                        else round(float(det.expected.mu[i, j]), 2),
+                        "statistic": None
+                        if np.isnan(det.statistic[i, j])
+                        else round(float(det.statistic[i, j]), 4),
+                        "low_threshold": round(float(det.h_low[i]), 4),
+                        "high_threshold": round(float(det.h_high[i]), 4),
+                        "false_alarms_per_year": config.false_alarms_per_year,
+                        "quiet_days": config.quiet_days,
+                        "independent_streams": with_others,
+                        "over_capacity": bool(over[j]),
+                        "rules": list(engine.PHASE_RULES),
+                    },
+                ),
             )
-            created.append(change)
-            _activate_or_close(change, as_of, now)
+            if created_now:
+                created.append(change)
+                _activate_or_close(change, as_of, now)
             current = phase
     return created
 
