@@ -108,6 +108,7 @@ def generate(
     surges_per_point_year: float = 0.0,
     warmup_days: int = 365,
     start: str = "2013-01-01",
+    dispersion_range: tuple[float, float] = (5.0, 30.0),
 ) -> FlowData:
     rng = np.random.default_rng(seed)
     t = int(round(years * 365.25))
@@ -140,7 +141,8 @@ def generate(
         for i in range(min(s.ramp, length)):
             steps[i] = 1 + (s.size - 1) * (i + 1) / (s.ramp + 1)
         mult[s.point, s.onset : s.end + 1] = np.maximum(mult[s.point, s.onset : s.end + 1], steps)
-    dispersion = rng.uniform(5, 30, p)
+    # Gamma-Poisson size per point: 5 → day-to-day CV 45 % on top of Poisson, 30 → 18 %.
+    dispersion = rng.uniform(*dispersion_range, p)
     lam = rng.gamma(dispersion[:, None], mean * mult / dispersion[:, None])
     total = rng.poisson(lam)
     shares = rng.dirichlet(np.full(len(NATIONALITIES) * len(GROUPS), 1.5), p)

@@ -176,18 +176,33 @@ def main() -> None:
     parser.add_argument("--shift", type=float, default=None, help="engine: CUSUM shift")
     parser.add_argument("--cap-share", type=float, default=None, help="engine: day cap")
     parser.add_argument("--engine-only", action="store_true")
+    parser.add_argument(
+        "--dispersion",
+        type=float,
+        nargs=2,
+        default=[5.0, 30.0],
+        metavar=("LOW", "HIGH"),
+        help="range of the gamma-Poisson size per point (default 5 30)",
+    )
     args = parser.parse_args()
     if args.shift:
         ENGINE_OPTIONS["shift"] = args.shift
     if args.cap_share:
         ENGINE_OPTIONS["cap_share"] = args.cap_share
     years, points = (args.years, args.points) if not args.quick else (2.5, 3)
-    clean = generate(seed=101, years=years * 2, n_points=points)
-    surged = generate(seed=202, years=years, n_points=points, surges_per_point_year=args.surges)
+    spread = (args.dispersion[0], args.dispersion[1])
+    clean = generate(seed=101, years=years * 2, n_points=points, dispersion_range=spread)
+    surged = generate(
+        seed=202,
+        years=years,
+        n_points=points,
+        surges_per_point_year=args.surges,
+        dispersion_range=spread,
+    )
     print(
         f"surge-free: {points} points × {years * 2:g} years; with surges: {points} × {years:g} "
         f"years, {len(surged.surges)} point-surges; budget {args.budget} alert/point/year; "
-        f"first {WARMUP} days are warm-up"
+        f"first {WARMUP} days are warm-up; over-dispersion size {spread[0]:g}–{spread[1]:g}"
     )
     methods = {
         "engine (NB GLM + NB CUSUM)": (engine_alarms, 0.02, 20.0, True),
