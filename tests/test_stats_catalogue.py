@@ -200,3 +200,24 @@ def test_a_duration_is_a_sum_and_is_never_suppressed() -> None:
     assert {c.key: c.value for c in outcome.cells}[("information",)] == 300
     assert suppress(outcome).suppressed == 0
     assert C.compute(ind, C.Period(date(2030, 1, 1), date(2030, 1, 2))).value == 0
+
+
+def test_which_tables_add_up_to_their_figure() -> None:
+    services, people, members = (
+        get("consular.services"),
+        get("consular.people_served"),
+        get("returnees.people"),
+    )
+    assert services and people and members
+    assert C.adds_up(services, ("sex", "age_group", "kind"))
+    assert not C.adds_up(people, ("sex",))  # distinct people: one may be in two cells
+    calls = get("support_line.call_time")
+    assert calls and C.adds_up(calls, ("reason",))
+    many = Indicator(
+        **{
+            **services.__dict__,
+            "id": "test.many",
+            "disaggregations": {"sex": "person__cases__person__sex"},
+        }
+    )
+    assert not C.adds_up(many, ("sex",))

@@ -153,6 +153,10 @@ def test_one_scan_gives_the_tables_of_one_query_each(national: dict[str, int]) -
         fig = C.compute(ind, period, sets)
         qs = C.base_queryset(ind, period)
         assert fig.value == C.total(ind, qs), ind.id
+        # One table alone: its cells add up to the figure, or the figure is counted apart.
+        for one_set in ([dims[0]], dims[:3]):
+            alone = C.compute(ind, period, [tuple(one_set)])
+            assert alone.value == fig.value and alone.tables[0].total == fig.value, ind.id
         for got in fig.tables:
             one = C.table(ind, qs, got.dimensions)
             assert [(c.key, c.value) for c in got.cells] == [(c.key, c.value) for c in one.cells], (

@@ -164,11 +164,17 @@ def _check_dims(ind: Indicator, dims: Sequence[str]) -> None:
 
 
 def table(
-    ind: Indicator, qs: QuerySet[Any], dims: Sequence[str], whole: int | float | None = None
+    ind: Indicator,
+    qs: QuerySet[Any],
+    dims: Sequence[str],
+    whole: int | float | None = None,
+    *,
+    add_up: bool = False,
 ) -> Table:
     """One GROUP BY: the figure split by `dims`. Categories with fixed choices (sex, kind,
     age group) are listed with zeros when nothing was recorded, so tables keep their shape.
-    `whole` is the figure's total when the caller has it already."""
+    `whole` is the figure's total when the caller has it already; with `add_up` it is the sum
+    of the cells (right only when each record falls in exactly one cell: see `adds_up`)."""
     _check_dims(ind, dims)
     names = _group_names(ind, dims)
     rows = grouped(ind, qs, dims).order_by().values(*names).annotate(stats_n=_aggregate(ind))
@@ -176,7 +182,26 @@ def table(
     for row in rows:
         key = tuple("" if row[n] is None else str(row[n]) for n in names)
         found[key] = found.get(key, 0) + (row["stats_n"] or 0)
+    if add_up:
+        whole = sum(found.values())
     return make_table(ind, dims, found, total(ind, qs) if whole is None else whole)
+
+
+def adds_up(ind: Indicator, dims: Sequence[str]) -> bool:
+    """Whether a table's cells add up to the figure: records or sums (not distinct counts),
+    split along paths that give each record one value (no many-to-many or reverse link)."""
+    if ind.measure == Measure.DISTINCT:
+        return False
+    for d in dims:
+        current: Any = ind.model_class
+        for part in ind.disaggregations[d].split("__"):
+            field = current._meta.get_field(part)
+            if field.many_to_many or field.one_to_many:
+                return False
+            if field.related_model is None:
+                break
+            current = field.related_model
+    return True
 
 
 def make_table(
@@ -301,6 +326,11 @@ def compute(
     qs = base_queryset(ind, period, institution_id=institution_id)
     sets = disaggregations if disaggregations is not None else [(d,) for d in ind.disaggregations]
     sets = [tuple(dims) for dims in sets]
+    if len(sets) == 1 and sets[0] and adds_up(ind, sets[0]):
+        # One table that adds up to the figure: one plain GROUP BY (which PostgreSQL can run
+        # in parallel) gives both; twice as fast as grouping sets on a million rows.
+        one = table(ind, qs, sets[0], add_up=True)
+        return Figure(ind, period, one.total, [one])
     if connection.vendor == "postgresql" and sets and all(sets):
         whole, tables = grouping_sets(ind, qs, sets)
         return Figure(ind, period, whole, tables)
