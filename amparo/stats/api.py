@@ -35,13 +35,13 @@ class IndicatorOut(Schema):
 class CellOut(Schema):
     key: list[str]
     labels: list[str]
-    value: float
+    value: int | float
 
 
 class TableOut(Schema):
     dimensions: list[str]
     cells: list[CellOut]
-    total: float
+    total: int | float
 
 
 class FigureOut(Schema):
@@ -50,7 +50,7 @@ class FigureOut(Schema):
     definition: str
     unit: str
     cumulative: bool
-    value: float
+    value: int | float
     period_from: str
     period_to: str
     institution: str | None
