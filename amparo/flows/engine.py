@@ -162,6 +162,28 @@ def _batched_irls(
     return beta, mu
 
 
+OUTLIER = 2.58  # Noufaily: Anscombe residuals above this are down-weighted
+
+
+def _anscombe(yy: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    return 1.5 * (np.cbrt(yy) ** 2 - np.cbrt(mu) ** 2) / (mu ** (1 / 6) * np.sqrt(phi)[:, None])
+
+
+def _trimmed_phi(
+    w0: np.ndarray, yy: np.ndarray, mu: np.ndarray, phi: np.ndarray, p: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dispersion from the days that are not outliers, iterated: an inflated φ hides the
+    outliers that inflate it, so past surges left in would make every later surge look like
+    noise. (Trimming underestimates φ slightly; the simulated budget's safety factor and the
+    bench calibration absorb it.)"""
+    for _ in range(3):
+        anscombe = _anscombe(yy, mu, phi)
+        keep = w0 * (anscombe <= OUTLIER)
+        dof = np.maximum(keep.sum(axis=1) - p, 1.0)
+        phi = np.maximum(1.0, (keep * (yy - mu) ** 2 / mu).sum(axis=1) / dof)
+    return phi, _anscombe(yy, mu, phi)
+
+
 def _fit_window(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fit, down-weight outliers (past surges), refit; return beta (S, p) and phi (S,)."""
     p = x.shape[1]
@@ -171,18 +193,13 @@ def _fit_window(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[np.ndar
     n_obs = w0.sum(axis=1)
     dof = np.maximum(n_obs - p, 1.0)
     phi = np.maximum(1.0, (w0 * (yy - mu) ** 2 / mu).sum(axis=1) / dof)
-    # Anscombe residuals: surges in the history must not inflate the expected count.
-    anscombe = 1.5 * (np.cbrt(yy) ** 2 - np.cbrt(mu) ** 2) / (mu ** (1 / 6) * np.sqrt(phi)[:, None])
-    reweight = np.where(anscombe > 2.58, 1.0 / np.maximum(anscombe, 1e-9) ** 2, 1.0)
+    phi, anscombe = _trimmed_phi(w0, yy, mu, phi, p)
+    # Surges in the history must not inflate the expected count: weight ∝ s⁻² above 2.58.
+    reweight = np.where(anscombe > OUTLIER, 1.0 / np.maximum(anscombe, 1e-9) ** 2, 1.0)
     w1 = w0 * reweight
     w1 *= n_obs[:, None] / np.maximum(w1.sum(axis=1), 1e-9)[:, None]
     beta, mu = _batched_irls(x, y, w1, iterations=5)
-    # Dispersion from the days that are not outliers: past surges left in would make every
-    # later surge look like noise (a slight underestimate, which the simulated budget and
-    # the bench calibration absorb).
-    keep = w0 * (anscombe <= 2.58)
-    dof_keep = np.maximum(keep.sum(axis=1) - p, 1.0)
-    phi = np.maximum(1.0, (keep * (yy - mu) ** 2 / mu).sum(axis=1) / dof_keep)
+    phi, _ = _trimmed_phi(w0, yy, mu, phi, p)
     return beta, phi
 
 
