@@ -277,3 +277,19 @@ def test_consular_lawyers_success_rate_is_shown_only_without_small_cells(make_us
         case.delete()
     # 6 successful and 2 not: the 2 would be given away by the rate.
     assert answer()["value"] == 8 and answer()["rate"] is None
+
+
+def test_default_period_is_the_last_full_year_before_the_newest_records(
+    make_user, national
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from amparo.stats.forms import default_period
+
+    # The national demo runs to March 2019: its last full year is 2018.
+    assert default_period() == default_period(date(2026, 11, 28))
+    period = default_period()
+    assert (period.start, period.end) == (date(2018, 1, 1), date(2018, 12, 31))
+    client = _signed_in(make_user(Role.ANALYST, "INE"))
+    page = _get(client, "stats:index")
+    assert page.status_code == 200 and page.context["period"] == period

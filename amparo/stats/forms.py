@@ -12,9 +12,35 @@ from .compute import Period
 from .registry import DIMENSIONS
 
 
+def latest_record_day() -> date | None:
+    """The day of the newest service, case or civil act (indexed dates: cheap)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from amparo.assistance.models import CivilRegistration
+    from amparo.cases.models import Case, ServiceDelivery
+
+    days: list[date] = []
+    for moment in (
+        ServiceDelivery.objects.aggregate(m=Max("delivered_at"))["m"],
+        Case.objects.aggregate(m=Max("opened_at"))["m"],
+    ):
+        if moment is not None:
+            days.append(timezone.localtime(moment).date())
+    recorded = CivilRegistration.objects.aggregate(m=Max("recorded_on"))["m"]
+    if recorded is not None:
+        days.append(recorded)
+    return max(days) if days else None
+
+
 def default_period(today: date | None = None) -> Period:
-    """The last full calendar year: what a periodic report usually covers."""
+    """The last full calendar year before the newest records: what a periodic report usually
+    covers (in production the last calendar year; on old data, such as the national demo of
+    2018–March 2019, its last full year)."""
     year = (today or date.today()).year - 1
+    latest = latest_record_day()
+    if latest is not None and latest.year - 1 < year:
+        year = latest.year - 1
     return Period(date(year, 1, 1), date(year, 12, 31))
 
 
