@@ -82,6 +82,18 @@ def test_odd_input_is_a_page_not_an_error(make_user) -> None:  # type: ignore[no
     wrong = _get(client, "stats:indicator", YEAR + "&by=colour", indicator_id="consular.services")
     assert wrong.status_code == 422
     assert _get(client, "stats:export", YEAR, fmt="exe").status_code == 404
+    for name, kw in (("stats:export", {"fmt": "csv"}), ("stats:report", {}),
+                     ("stats:questions", {})):  # fmt: skip
+        assert _get(client, name, "start=nada&end=2018-12-31", **kw).status_code == 422
+    # Odd breakdown values: a cell that matches nothing is an empty list, not an error.
+    supervisor = _signed_in(make_user(Role.SUPERVISOR, "MINEX", "protection"))
+    odd = YEAR + "&by=age_group&key=%F0%9F%98%80"
+    page = _get(supervisor, "stats:records", odd, indicator_id="consular.services")
+    assert page.status_code == 200 and page.context["found"].count == 0
+    uuid_dim = YEAR + "&by=institution&key=not-a-uuid"
+    assert _get(
+        supervisor, "stats:records", uuid_dim, indicator_id="consular.services"
+    ).status_code in (200, 422)
     # An empty period: zeros.
     empty = _get(client, "stats:indicator", "start=2030-01-01&end=2030-01-31",
                  indicator_id="consular.services")  # fmt: skip

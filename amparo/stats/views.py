@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -222,7 +223,16 @@ def records(request: HttpRequest, indicator_id: str) -> HttpResponse:
             {"indicator": ind, "form": form, "invalid": True},
             status=422,
         )
-    found = queries.records_behind(request.user, ind, period, dims, key)
+    try:
+        found = queries.records_behind(request.user, ind, period, dims, key)
+    except (ValidationError, ValueError):
+        # A value that cannot be one of the dimension's (not a valid id, say).
+        return render(
+            request,
+            "stats/records.html",
+            {"indicator": ind, "form": form, "invalid": True},
+            status=422,
+        )
     labels = [DIMENSIONS[d].title for d in dims if d != "age_group"]
     return render(
         request,
