@@ -40,9 +40,10 @@ import numpy as np
 from scipy import stats as sstats
 
 MODEL_VERSION = (
-    "nb-glm-1 (quasi-Poisson GLM, dow + 2 harmonics, Noufaily weights, EARS C2 < 56 days)"
+    "nb-glm-2 (quasi-Poisson GLM, dow + 2 harmonics + trend, Noufaily weights, "
+    "trimmed dispersion, EARS C2 < 56 days)"
 )
-THRESHOLD_VERSION = "nb-cusum-1 (NB CUSUM shift ×2, day cap 1.0 h, simulated null budget ×0.5)"
+THRESHOLD_VERSION = "nb-cusum-2 (NB CUSUM shift ×2, day cap 1.0 h, simulated null budget ×0.3)"
 
 NORMAL, WATCH, ALERT, EMERGENCY = 0, 1, 2, 3
 PHASE_NAMES = ("normal", "watch", "alert", "emergency")
@@ -76,7 +77,7 @@ class EngineConfig:
     min_season_days: int = 365
     max_catch_up_gap: int = 14
     sim_replicates: int = 8
-    safety: float = 0.5
+    safety: float = 0.3
     seed: int = 20181019
 
 
