@@ -55,6 +55,7 @@ def test_dashboard_and_indicator_page_show_exact_figures(make_user, national) ->
     by_sex = _get(analyst, "stats:index", YEAR + "&by=sex")
     assert by_sex.status_code == 200 and by_sex.content.decode().count("<svg") >= 3
     assert _get(analyst, "stats:index", YEAR + "&by=colour").status_code == 422
+    assert _get(analyst, "stats:index", "by=colour").status_code == 422
     page = _get(
         analyst, "stats:indicator", YEAR + "&by=sex&by=age_group", indicator_id="children.sheltered"
     )

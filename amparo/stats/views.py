@@ -61,6 +61,10 @@ def index(request: HttpRequest) -> HttpResponse:
     """The dashboard: every indicator for the period, national or one institution's."""
     require(request.user, Perm.STATS_READ)
     form, period, institution = _period(request)
+    by = request.GET.get("by", "")
+    if by and by not in DIMENSIONS:
+        by, period = "", None
+        form.add_error(None, _("Unknown breakdown."))
     sections: list[tuple[str, list[dict[str, Any]]]] = []
     if period is not None:
         by_section: dict[str, list[dict[str, Any]]] = {}
@@ -81,10 +85,6 @@ def index(request: HttpRequest) -> HttpResponse:
             (str(section_title(code)), by_section[code])
             for code in sorted(by_section, key=lambda c: order.index(c) if c in order else 99)
         ]
-    by = request.GET.get("by", "")
-    if by and by not in DIMENSIONS:
-        by, period = "", None
-        form.add_error(None, _("Unknown breakdown."))
     charts_ = _headline_charts(request, period, institution, by) if period else []
     status = 200 if period is not None else 422
     return render(
