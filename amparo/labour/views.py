@@ -106,6 +106,17 @@ def _employers() -> list[tuple[str, str]]:
     return [("", "—"), *((str(e.pk), f"{e.name} · {e.country.name}") for e in rows)]
 
 
+def _destinations() -> list[tuple[str, str]]:
+    """Countries recruiters may name on the form: those where the network has a consulate
+    (a short list of checkboxes, usable on a phone); the API takes any country."""
+    codes = set(
+        Site.objects.filter(kind=Site.Kind.CONSULATE, active=True).values_list(
+            "country_id", flat=True
+        )
+    ) - {"GT"}
+    return [c for c in _countries() if c[0] in codes]
+
+
 def _country_names(codes: set[str]) -> dict[str, str]:
     return {c.code: c.name for c in Country.objects.filter(code__in=codes)}
 
@@ -236,7 +247,7 @@ def recruiters(request: HttpRequest) -> HttpResponse:
 def recruiter_new(request: HttpRequest) -> HttpResponse:
     _ministry_page(request.user, Perm.LABOUR_WRITE)
     form = RecruiterForm(request.POST if request.method == "POST" else None)
-    form.choose("countries", [c for c in _countries() if c[0] != "GT"])
+    form.choose("countries", _destinations())
     if request.method == "POST" and form.is_valid():
         try:
             recruiter = actions.recruiter_apply(actor=request.user, data=form.to_input())
