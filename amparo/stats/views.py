@@ -181,7 +181,14 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
                         + "?"
                         + _query(period, None, by=list(table.dimensions), key=list(cell.key))
                     )
-                rows.append({"labels": cell.labels, "value": cell.value, "url": url})
+                titles = [str(DIMENSIONS[d].title) for d in table.dimensions]
+                rows.append(
+                    {
+                        "labels": list(zip(titles, cell.labels, strict=True)),
+                        "value": cell.value,
+                        "url": url,
+                    }
+                )
             chart = ""
             if len(table.dimensions) == 1 and any(c.value for c in table.cells):
                 title = str(DIMENSIONS[table.dimensions[0]].title)
@@ -234,6 +241,8 @@ def records(request: HttpRequest, indicator_id: str) -> HttpResponse:
             status=422,
         )
     labels = [DIMENSIONS[d].title for d in dims if d != "age_group"]
+    for row in found.rows:
+        row.values = list(zip(labels, row.values, strict=True))  # type: ignore[arg-type]
     return render(
         request,
         "stats/records.html",
