@@ -46,7 +46,7 @@ from .forms import (
     SupervisionForm,
     VisitForm,
 )
-from .models import Employer, FraudReport, Placement, Recruiter, Sector
+from .models import Employer, FraudReport, Placement, Recruiter, Sector, WorkplaceVisit
 
 PAGE_SIZE = 50
 PICKER_FIELDS = {"person"}
@@ -773,6 +773,9 @@ def figures(request: HttpRequest) -> HttpResponse:
     names = _country_names(
         {r.country for r in data["recruited"]} | {p["country_id"] for p in data["pamphlets"]}
     )
+    codes = {p["site__code"] for p in data["pamphlets"]} | {v["site__code"] for v in data["visits"]}
+    sites = {s.code: s.name for s in Site.objects.filter(code__in=codes)}
+    kinds = dict(WorkplaceVisit.Kind.choices)
     by_country: dict[str, dict[str, int]] = {}
     for row in data["recruited"]:
         counts = by_country.setdefault(row.country, {"F": 0, "M": 0, "other": 0, "total": 0})
@@ -790,8 +793,20 @@ def figures(request: HttpRequest) -> HttpResponse:
                 for code, counts in sorted(by_country.items())
             ],
             "pamphlets": [
-                {**p, "country": names.get(p["country_id"], p["country_id"])}
+                {
+                    **p,
+                    "country": names.get(p["country_id"], p["country_id"]),
+                    "site": sites.get(p["site__code"], p["site__code"]),
+                }
                 for p in data["pamphlets"]
+            ],
+            "visits": [
+                {
+                    **v,
+                    "site": sites.get(v["site__code"], v["site__code"]),
+                    "kind": kinds.get(v["kind"], v["kind"]),
+                }
+                for v in data["visits"]
             ],
         },
     )
