@@ -329,6 +329,33 @@ def run_febrl(methods: list[str], work: Path) -> dict:
     return results
 
 
+def run_febrl_configuration(work: Path) -> dict:
+    """FEBRL 1-4 with the engine's FEBRL configuration (bench/matching_febrl.py: addresses
+    compared, trained by EM on each file without labels), as a child process."""
+    out = work / "configuration.json"
+    cmd = [sys.executable, str(ROOT / "bench" / "matching_febrl.py"), "--json", str(out)]
+    run = run_child(cmd, work / "configuration.log")
+    if not run.ok:
+        print("FEBRL configuration FAILED\n" + run.log)
+        return {}
+    results = json.loads(out.read_text())
+    print("\n### FEBRL with the FEBRL configuration of the engine (addresses, EM on each file)\n")
+    rows = [
+        [
+            name,
+            f"{r['true_pairs']:,}",
+            f3(r["precision"]),
+            f3(r["recall"]),
+            f"**{f3(r['f1'])}**",
+            f"{r['seconds']:.1f} s",
+        ]
+        for name, r in results.items()
+    ]
+    print(table(["data set", "true pairs", "P", "R", "F1", "time"], rows))
+    print(f"\n(all four in one process: {run.seconds:.1f} s, peak {run.peak_mb:,.0f} MB)")
+    return results
+
+
 # --- printing -------------------------------------------------------------------------------
 
 
@@ -663,6 +690,8 @@ def main(argv: list[str] | None = None) -> int:
         fb = run_febrl(methods, args.work / "febrl")
         print_febrl(fb)
         report["febrl"] = {f"{k[0]}/{k[1]}": v for k, v in fb.items()}
+        if "engine" in methods:
+            report["febrl_configuration"] = run_febrl_configuration(args.work / "febrl")
     (args.work / f"results-{args.records}-{args.seed}.json").write_text(
         json.dumps(report, indent=1, default=str)
     )

@@ -112,10 +112,16 @@ def surname_comparison(dialect: str) -> dict[str, Any]:
                 tf_adjustment_column="s1",
                 tf_adjustment_weight=1.0,
             ),
+            # Weighed by how common the pair of surnames is (Garsía Lopes is a García López).
             _level(
-                f"sk_pair_l = sk_pair_r OR ({jw}(s1_l, s1_r) >= 0.9 "
-                f"AND {jw}(coalesce(s2_l, ''), coalesce(s2_r, '')) >= 0.9)",
-                gettext_noop("both surnames sound alike or are spelled similarly"),
+                "sk_pair_l = sk_pair_r",
+                gettext_noop("both surnames sound alike"),
+                tf_adjustment_column="sk_pair",
+                tf_adjustment_weight=1.0,
+            ),
+            _level(
+                f"{jw}(s1_l, s1_r) >= 0.9 AND {jw}(coalesce(s2_l, ''), coalesce(s2_r, '')) >= 0.9",
+                gettext_noop("both surnames spelled similarly"),
             ),
             _level(
                 "s1_l = s1_r",
@@ -269,16 +275,24 @@ def _estimated_year_rules() -> list[str]:
     432 s instead of 164 s).
     """
     rules = []
-    for left, right in (("s1_key", "s1_key"), ("s2_key", "s2_key")):
-        for step in (1, -1, 2, -2):
+    # One year off (an age a year wrong, a guessed year): the same surname in the same or
+    # the other position and the same initial.
+    for left, right in (("s1_key", "s1_key"), ("s2_key", "s2_key"), ("s1_key", "s2_key")):
+        for step in (1, -1):
             rules.append(
                 f"l.{left} = r.{right} AND l.g_init = r.g_init "
                 f"AND l.birth_year + {step} = r.birth_year AND {_ESTIMATED}"
             )
-    for left, right in (("s1_key", "s2_key"), ("s2_key", "s1_key")):
-        for step in (1, -1):
+    # Rarer, and costlier to block widely: two years off, or a year off with the surnames
+    # moved the other way; these need the first given name to sound alike.
+    for left, right, steps in (
+        ("s2_key", "s1_key", (1, -1)),
+        ("s1_key", "s1_key", (2, -2)),
+        ("s2_key", "s2_key", (2, -2)),
+    ):
+        for step in steps:
             rules.append(
-                f"l.{left} = r.{right} AND l.g_init = r.g_init "
+                f"l.{left} = r.{right} AND l.g1_key = r.g1_key "
                 f"AND l.birth_year + {step} = r.birth_year AND {_ESTIMATED}"
             )
     # Both surnames mistyped or dropped: the first given name sounds alike, same year, the
