@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -203,6 +203,7 @@ class _Snapshot:
     loaded: float
     rows: list[tuple[str, dict[str, Any]]]  # (name key, public fields), by name key
     by_number: dict[str, dict[str, Any]]
+    stamp: tuple[int, str]
     # Answers already given in this generation (the same names are asked again and again),
     # and their JSON: bounded, so a flood of different searches cannot fill the memory.
     answers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
@@ -215,9 +216,17 @@ MEMO_LIMIT = 5000
 _snapshot: _Snapshot | None = None
 
 
+def _stamp() -> tuple[int, str]:
+    """What changes whenever a recruiter's status or period does (every decision sets
+    `status_at`): one aggregate query, far cheaper than reloading the register."""
+    found = Recruiter.objects.aggregate(n=Count("id"), last=Max("status_at"))
+    return found["n"], str(found["last"])
+
+
 def _public_register() -> _Snapshot:
     """The public part of the register, from memory; reloaded (one query) when a recruiter's
-    status changed, at midnight (who is authorised "today" changes) or after PUBLIC_TTL."""
+    status changed, at midnight (who is authorised "today" changes), or when the check made
+    every PUBLIC_TTL seconds finds the register changed behind the cache's back."""
     global _snapshot
     generation = cache.get(GENERATION_KEY)
     if generation is None:
@@ -228,18 +237,20 @@ def _public_register() -> _Snapshot:
     today = timezone.localdate()
     now = time.monotonic()
     snap = _snapshot
-    if (
-        snap is None
-        or snap.generation != generation
-        or snap.day != today
-        or now - snap.loaded > PUBLIC_TTL
-    ):
-        records = Recruiter.objects.filter(status__in=PUBLIC_STATUSES).order_by(
-            "name_key", "number"
-        )
-        rows = [(r.name_key, public_fields(r, today)) for r in records.iterator()]
-        snap = _Snapshot(generation, today, now, rows, {f["number"]: f for _, f in rows})
-        _snapshot = snap
+    if snap is not None and snap.generation == generation and snap.day == today:
+        if now - snap.loaded <= PUBLIC_TTL:
+            return snap
+        stamp = _stamp()
+        if stamp == snap.stamp:
+            # Unchanged: keep the snapshot and its answers (a reload every minute would
+            # stall the requests queued behind it).
+            snap.loaded = now
+            return snap
+    stamp = _stamp()
+    records = Recruiter.objects.filter(status__in=PUBLIC_STATUSES).order_by("name_key", "number")
+    rows = [(r.name_key, public_fields(r, today)) for r in records.iterator()]
+    snap = _Snapshot(generation, today, now, rows, {f["number"]: f for _, f in rows}, stamp)
+    _snapshot = snap
     return snap
 
 
