@@ -25,3 +25,5 @@ def test_demo_has_the_record_figures_and_detects_the_caravans() -> None:
     plan = PlanActivation.objects.get(plan_code="caravan-2019", people_supported=6_927)
     assert plan.tasks.count() >= 5
     assert summary.people_supported == 6_927
+    with pytest.raises(RuntimeError):
+        generate_flows(seed=2019)

@@ -117,9 +117,13 @@ def _loader() -> User:
 
 
 def generate_flows(*, seed: int = 2019, scale: float = 1.0, detect: bool = True) -> FlowsSummary:
-    """Load the flows demo (refuses to load twice: the counts' unique key would clash)."""
+    """Load the flows demo; raises RuntimeError if it is loaded already. Needs the reference
+    data (`manage.py seed`: border points, shelters, institutions). `detect=False` skips the
+    detection run and the plan activation (about 20 s on SQLite)."""
     if not scale > 0:
         raise ValueError("The scale must be positive.")
+    if FlowCount.objects.filter(source="demo").exists():
+        raise RuntimeError("The flows demo is loaded already.")
     rng = np.random.default_rng(seed)
     sites = {
         s.code: s for s in Site.objects.filter(code__in=list(POINTS), kind=Site.Kind.BORDER_POINT)
