@@ -42,6 +42,7 @@ from .models import (
     WorkplaceVisit,
 )
 from .names import new_number, normalise_name, tax_number_with_check
+from .queries import public_invalidate
 
 SOURCE = "demo"
 YEAR = 2018
@@ -228,6 +229,8 @@ def generate_labour(
         recruiters = _recruiters(rng, chief, now)
         employers = _employers(rng, selector, volumes["recruited"])
         offers = _offers(rng, selector, employers, recruiters)
+    transaction.on_commit(public_invalidate)  # the public check sees the new register
+    public_invalidate()
     report("register", 1, 1)
 
     # Workers: recruited ones per country, then those registered and not recruited.
