@@ -174,3 +174,20 @@ def test_uhri_command(make_user, tmp_path: Path) -> None:  # type: ignore[no-unt
     out = io.StringIO()
     call_command("recommendations", "import-uhri", str(path), stdout=out)
     assert "2 created" in out.getvalue()
+
+
+def test_uhri_nul_characters_dropped(make_user) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(Role.SUPERVISOR, "COPADEH")
+    payload = (
+        b'[{"AnnotationId": "N\\u00001", "Symbol": "CMW/C/GTM/CO/2\\u0000", "Body": "CMW", '
+        b'"Text": "Ensure\\u0000 access to justice.", "Themes": ["Mig\\u0000rants"], '
+        b'"UprPosition": "Supp\\u0000orted"}]'
+    )
+    uhri_import(actor=user, stream=io.BytesIO(payload))
+    rec = Recommendation.objects.get()
+    assert (rec.key, rec.symbol, rec.text) == (
+        "uhri:N1",
+        "CMW/C/GTM/CO/2",
+        "Ensure access to justice.",
+    )
+    assert rec.source_themes == ["Migrants"] and rec.upr == {"UprPosition": "Supported"}

@@ -245,7 +245,7 @@ class DraftOut(Schema):
 # ---------------------------------------------------------------- inputs
 
 
-class DocumentIn(Schema):
+class DocumentIn(CleanInput):
     mechanism: str = ""
     kind: str = ""
     symbol: str = ""
@@ -324,7 +324,7 @@ class SectionIn(CleanInput):
     version: int | None = None
 
 
-class ListFilters(Schema):
+class ListFilters(CleanInput):
     q: str = Field("", max_length=200)
     mechanism: str = ""
     status: str = ""

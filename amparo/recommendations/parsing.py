@@ -208,7 +208,7 @@ class _Block:
 
 
 def _clean(line: str) -> str:
-    return re.sub(r"\s+", " ", _BOOKMARK.sub("", line)).strip()
+    return re.sub(r"\s+", " ", _BOOKMARK.sub("", line.replace("\x00", ""))).strip()
 
 
 def _classify_line(text: str, line_no: int) -> _Block:

@@ -182,20 +182,25 @@ def iter_records(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         raise MalformedExport(_("The file ends before the JSON array is closed (']')."))
 
 
+def _nul_free(value: str) -> str:
+    # PostgreSQL stores no NUL character, in text or in JSON: it would fail the whole import.
+    return value.replace("\x00", "")
+
+
 def _strings(value: Any) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return [v.strip() for v in re.split(r"[;|]", value) if v.strip()]
+        return [_nul_free(v).strip()[:200] for v in re.split(r"[;|]", value) if v.strip()]
     if isinstance(value, list):
         out: list[str] = []
         for v in value:
             if isinstance(v, dict):
                 v = v.get("Name") or v.get("name") or v.get("Code") or v.get("code") or ""
             if isinstance(v, (str, int, float)) and str(v).strip():
-                out.append(str(v).strip())
+                out.append(_nul_free(str(v)).strip()[:200])
         return out
-    return [str(value)]
+    return [_nul_free(str(value))[:200]]
 
 
 def _date(value: Any, number: int) -> date | None:
@@ -231,14 +236,14 @@ def record_fields(number: int, rec: Any, mechanisms: set[str]) -> dict[str, Any]
         raise MalformedExport(
             _("Record %(n)s: unknown Body %(body)s.") % {"n": number, "body": repr(body[:40])}
         )
-    symbol = str(rec.get("Symbol") or "").strip()[:80]
-    text = text.replace("\x00", "").strip()
+    symbol = _nul_free(str(rec.get("Symbol") or "")).strip()[:80]
+    text = _nul_free(text).strip()
     m = _LEAD_NUMBER.match(text)
     paragraph = int(m.group(1)) if m else None
     sub_item = f"{m.group(1)}.{m.group(2)}" if m and m.group(2) else ""
     fields = {
-        "key": f"uhri:{annotation}"[:200],
-        "annotation_id": str(annotation)[:60],
+        "key": _nul_free(f"uhri:{annotation}")[:200],
+        "annotation_id": _nul_free(str(annotation))[:60],
         "mechanism_id": mechanism,
         "symbol": symbol,
         "paragraph": paragraph,
@@ -248,7 +253,11 @@ def record_fields(number: int, rec: Any, mechanisms: set[str]) -> dict[str, Any]
         "source_themes": _strings(rec.get("Themes")),
         "source_groups": _strings(rec.get("AffectedPersons")),
         "source_sdgs": _strings(rec.get("Sdgs")),
-        "upr": {k: rec[k] for k in UPR_FIELDS if rec.get(k) not in (None, "")},
+        "upr": {
+            k: _nul_free(rec[k]) if isinstance(rec[k], str) else rec[k]
+            for k in UPR_FIELDS
+            if rec.get(k) not in (None, "") and isinstance(rec[k], (str, int, float))
+        },
     }
     fields["search_text"] = fold(f"{symbol} {text}")
     fields["content_hash"] = content_hash(fields)
