@@ -17,7 +17,8 @@ resident set (wait4 rusage). Figures:
            positives by relation (twins, father and son, brothers and sisters, unrelated)
   link     top-1 / top-5 / top-10 recall of the true found record among a report's candidates
   by corruption type: recall of true pairs (links) carrying each corruption
-Results also go to OUT/results.json.
+FEBRL is also scored with the FEBRL configuration of the engine (bench/matching_febrl.py:
+addresses compared, EM on each file without labels). Results also go to OUT/results.json.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -17,6 +18,7 @@ from amparo.matching.names import (
     sound_key,
     split_surnames,
     surname,
+    surnames_of_record,
 )
 from amparo.matching.records import InputError
 
@@ -91,6 +93,53 @@ def test_birth_year_from_a_date_a_year_or_an_age_at_a_date() -> None:
     row = derive(rec("1", "A", "B", age="30", age_at="2024-09-01"))
     assert (row["birth_year"], row["year_exact"], row["birth_date"]) == (1994, 0, None)
     assert derive(rec("1", "A", "B", age="30", age_at="2024-03-01"))["birth_year"] == 1993
+
+
+def test_an_estimated_birth_is_a_range_of_days() -> None:
+    day = date.fromisoformat
+    exact = derive(rec("1", "A", "B", birth_date="1990-05-12"))
+    assert exact["birth_lo"] == exact["birth_hi"] == day("1990-05-12").toordinal()
+    year = derive(rec("1", "A", "B", birth_year="1985"))
+    assert (year["birth_lo"], year["birth_hi"]) == (
+        day("1985-01-01").toordinal(),
+        day("1985-12-31").toordinal(),
+    )
+    # Aged 30 on 2024-03-01: born 1993-03-02 .. 1994-03-01, so both dates below agree.
+    age = derive(rec("1", "A", "B", age="30", age_at="2024-03-01"))
+    assert (age["birth_lo"], age["birth_hi"]) == (
+        day("1993-03-02").toordinal(),
+        day("1994-03-01").toordinal(),
+    )
+    for born in ("1993-05-02", "1994-01-10"):
+        assert age["birth_lo"] <= day(born).toordinal() <= age["birth_hi"]
+    assert derive(rec("1", "A", "B"))["birth_lo"] is None
+
+
+def test_an_estimated_birth_that_agrees_is_explained_as_such() -> None:
+    left = [rec("a", "Rosa", "Tzoc", "Pérez", sex="F", age="30", age_at="2024-03-01")]
+    right = [rec("b", "Rosa", "Tzoc", "Pérez", sex="F", birth_date="1994-01-10")]
+    (candidate,) = engine.link(left, right, model="missing")
+    assert candidate.explanation["birth"] in {
+        "estimated birth (age or year) agrees",
+        "el nacimiento estimado (edad o año) coincide",
+    }
+
+
+def test_married_names_in_the_second_surname() -> None:
+    assert surnames_of_record("Pérez", "López de García", "F") == ("perez", "lopez", False)
+    assert surnames_of_record("Pérez", "de García", "F") == ("perez", "garcia", True)
+    # A man's "de León" is his surname; so is "de la Cruz" for anyone.
+    assert surnames_of_record("Pérez", "de León", "M") == ("perez", "leon", False)
+    assert surnames_of_record("Pérez", "de la Cruz", "F") == ("perez", "cruz", False)
+    row = derive(rec("1", "María", "Pérez", "de García", sex="F"))
+    assert (row["s2"], row["s2_married"]) == ("garcia", 1)
+
+
+def test_given_names_sound_alike_key() -> None:
+    assert (
+        derive(rec("1", "Dulse María", "Caal"))["given_key"]
+        == (derive(rec("2", "Dulce Maria", "Caal"))["given_key"])
+    )
 
 
 def test_bad_records_name_the_line_and_column() -> None:
