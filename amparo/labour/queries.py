@@ -193,7 +193,9 @@ def public_invalidate() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+        # No generation yet (a fresh or emptied cache): a random one, never one a process may
+        # still hold a snapshot of.
+        cache.set(GENERATION_KEY, secrets.randbits(40), None)
 
 
 @dataclass
