@@ -149,8 +149,21 @@ def test_three_step_sign_off_through_the_api(make_user) -> None:  # type: ignore
     public = Client().get(f"{base}/public/items/{rec.pk}").json()
     assert public["status"] == "in_progress"
     assert public["evidence"][0]["evidence_url"] == "https://example.org/informe.pdf"
-    # And the next report pulls the validated update into the matching question.
+    # And the next report pulls the validated update into the matching question, with the
+    # figure of the statistics catalogue behind the recommendation's indicator.
+    indicator = focal_api.post(
+        f"{base}/items/{rec.pk}/indicators",
+        {
+            "name": "Personas retornadas atendidas",
+            "frequency": "yearly",
+            "due_on": "2030-01-31",
+            "stats_indicator": "returnees.people",
+        },
+        content_type="application/json",
+    )
+    assert indicator.status_code == 201, indicator.content
     draft = coord_api.get(f"{base}/drafts/{w['draft'].pk}").json()
+    assert len(draft["sections"][0]["figures"]) == 1
     assert "3 departamentos" in draft["sections"][0]["text"]
     assert draft["limit"] == 31800 and draft["words"] > 0
 

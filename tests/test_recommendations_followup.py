@@ -100,7 +100,7 @@ def test_reminders_once_per_due_date_and_late_overview(make_user) -> None:  # ty
         name="Retornados registrados",
         frequency="quarterly",
         due_on=today + timedelta(days=5),
-        stats_indicator="returns.registered",
+        stats_indicator="returnees.people",
     )
     actions.action_add(
         actor=focal,
@@ -108,6 +108,16 @@ def test_reminders_once_per_due_date_and_late_overview(make_user) -> None:  # ty
         description="Publicar datos",
         due_on=today - timedelta(days=3),
     )
+    with pytest.raises(InvalidInput) as err:
+        actions.indicator_add(
+            actor=focal,
+            recommendation_id=rec.pk,
+            name="x",
+            frequency="yearly",
+            due_on=today,
+            stats_indicator="no.such.indicator",
+        )
+    assert list(err.value.errors) == ["stats_indicator"]
     assert send_reminders(today) == 1
     assert mail.outbox[0].to == ["focal@minex.example"]
     assert send_reminders(today) == 0  # never twice

@@ -348,6 +348,14 @@ def _assigned_institution(actor: User, rec: Recommendation) -> Institution:
     return actor.institution  # type: ignore[return-value]
 
 
+def _in_catalogue(code: str) -> bool:
+    try:
+        from amparo.stats import registry
+    except ImportError:  # the statistics app is not installed: keep the code as given
+        return True
+    return registry.get(code) is not None
+
+
 def action_add(
     *, actor: User, recommendation_id: Any, description: str, due_on: date | None
 ) -> FollowUpAction:
@@ -393,6 +401,9 @@ def indicator_add(
         errors["frequency"] = [_("Choose how often the indicator is reported.")]
     if due_on is None:
         errors["due_on"] = [_("Give the date the next figure is due.")]
+    stats_indicator = stats_indicator.strip()[:80]
+    if stats_indicator and not _in_catalogue(stats_indicator):
+        errors["stats_indicator"] = [_("No indicator of the statistics catalogue has this code.")]
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
@@ -404,7 +415,7 @@ def indicator_add(
             name=name,
             frequency=frequency,
             due_on=due_on,
-            stats_indicator=stats_indicator.strip()[:80],
+            stats_indicator=stats_indicator,
             baseline=baseline.strip()[:200],
             target=target.strip()[:200],
             created_by=actor,

@@ -229,6 +229,7 @@ class SectionOut(Schema):
     edited: bool
     sources: list[str]
     words: int
+    figures: list[str]
 
 
 class DraftOut(Schema):

@@ -9,10 +9,17 @@ evidence. The running word count is held against the Committee's limit (31,800 w
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
+from datetime import date
 
-from .models import ProgressUpdate, ReportDraft
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Indicator, ProgressUpdate, ReportDraft
 from .textutil import TfIdf, cosine, count_words
+
+logger = logging.getLogger(__name__)
 
 PULL_THRESHOLD = 0.12
 PULL_MAX = 3
@@ -27,6 +34,7 @@ class Section:
     edited: bool
     sources: list[str] = field(default_factory=list)  # recommendation references pulled
     words: int = 0
+    figures: list[str] = field(default_factory=list)  # statistics of the linked indicators
 
 
 @dataclass
@@ -50,6 +58,46 @@ def _pulled_text(update: ProgressUpdate) -> str:
     return f"{update.text.strip()}{evidence}"
 
 
+def last_year(today: date | None = None) -> tuple[date, date]:
+    year = (today or timezone.localdate()).year - 1
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def figure_lines(rec_ids: list[object]) -> list[str]:
+    """The figures of the statistics catalogue behind the recommendations' indicators, for
+    the last full year, small counts hidden as the statistics app publishes them. Figures
+    name no one: computed network-wide from the records, never typed in."""
+    codes = sorted(
+        set(
+            Indicator.objects.filter(recommendation_id__in=rec_ids)
+            .exclude(stats_indicator="")
+            .values_list("stats_indicator", flat=True)
+        )
+    )
+    if not codes:
+        return []
+    try:
+        from amparo.stats import registry
+        from amparo.stats.compute import Period, compute
+        from amparo.stats.suppression import public_value
+    except ImportError:  # the statistics app is not installed
+        return []
+    start, end = last_year()
+    lines = []
+    for code in codes:
+        ind = registry.get(code)
+        if ind is None:
+            continue
+        try:
+            value = public_value(compute(ind, Period(start, end), []).value)
+        except Exception:  # a catalogue entry that cannot be computed must not break the draft
+            logger.exception("figure %s for the report draft", code)
+            continue
+        shown = _("fewer than 5") if value is None else f"{value:,}"
+        lines.append(f"{ind.title}, {start.year}: {shown}")
+    return lines
+
+
 def build(draft: ReportDraft) -> DraftView:
     paragraphs = list(draft.loipr.paragraphs.order_by("number"))
     validated = list(
@@ -63,6 +111,7 @@ def build(draft: ReportDraft) -> DraftView:
         question = " ".join([p.text, *(s["text"] for s in p.sub_items)])
         saved = draft.sections.get(str(p.number))
         sources: list[str] = []
+        rec_ids: list[object] = []
         if saved is not None:
             text, edited = saved, True
         else:
@@ -78,9 +127,20 @@ def build(draft: ReportDraft) -> DraftView:
                         break
                     pulled.append(_pulled_text(validated[i]))
                     sources.append(validated[i].recommendation.reference)
+                    rec_ids.append(validated[i].recommendation_id)
             text = "\n\n".join(pulled)
+        figures = figure_lines(rec_ids)
         sections.append(
-            Section(p.number, p.heading, question, text, edited, sources, count_words([text]))
+            Section(
+                p.number,
+                p.heading,
+                question,
+                text,
+                edited,
+                sources,
+                count_words([text, *figures]),
+                figures,
+            )
         )
     total = sum(s.words for s in sections)
     return DraftView(draft, sections, total, draft.word_limit)
@@ -103,6 +163,8 @@ def to_docx(view: DraftView) -> bytes:
         for block in s.text.split("\n\n"):
             if block.strip():
                 document.add_paragraph(block.strip())
+        for line in s.figures:
+            document.add_paragraph(line, style="List Bullet")
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
@@ -132,6 +194,8 @@ def to_pdf(view: DraftView) -> bytes:
             if block.strip():
                 story.append(P(escape(block.strip()), styles["Normal"]))
                 story.append(Spacer(1, 4))
+        for line in s.figures:
+            story.append(P("• " + escape(line), styles["Normal"]))
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, title=view.draft.title).build(story)
     return buf.getvalue()
