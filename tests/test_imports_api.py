@@ -72,6 +72,7 @@ def test_layouts_are_published(make_user):
         "consular_services",
         "civil_registrations",
         "travel_documents",
+        "flows",
     }
     assert kinds["contacts"]["columns"][0] == {
         "name": "ref",
