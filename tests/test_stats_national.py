@@ -83,6 +83,36 @@ def test_the_report_reproduces_the_delegations_figures(national: dict[str, int])
                 assert sum(c["value"] for c in table["cells"]) == expected
 
 
+def test_labour_and_flows_figures_come_from_their_records(national: dict[str, int]) -> None:
+    """Para. 9, 25-27 and 49: recruited workers, inspections and services in Montreal,
+    pamphlets, migrants entering, and people supported under the caravan plan."""
+    from amparo.flows import demo as flows_demo
+    from amparo.labour.demo import scaled_volumes as labour_volumes
+
+    labour = labour_volumes(SCALE)
+    got = _report("2018-01-01", "2018-12-31")
+    assert got["labour.workers_recruited"]["value"] == labour["recruited"]
+    assert got["labour.workplace_inspections"]["value"] == labour["inspections"]
+    assert got["labour.support_services"]["value"] == labour["services"]
+    assert got["labour.pamphlets"]["value"] == (
+        labour["pamphlets_canada"] + labour["pamphlets_mexico"]
+    )
+    entering = {
+        name: sum(max(1, round(n * SCALE)) for n in groups.values())
+        for name, (_first, _last, groups) in flows_demo.PERIODS.items()
+    }
+    assert got["flows.entries"]["value"] == entering["2018"]
+    first_quarter = _report("2019-01-01", "2019-03-31")
+    assert first_quarter["flows.entries"]["value"] == entering["2019Q1"]
+    assert first_quarter["flows.people_supported"]["value"] == round(
+        flows_demo.PEOPLE_SUPPORTED * SCALE
+    )
+    by_group = next(
+        t for t in got["flows.entries"]["disaggregations"] if t["dimensions"] == ["group"]
+    )
+    assert sum(c["value"] for c in by_group["cells"]) == entering["2018"]
+
+
 def test_violence_by_sex_and_every_indicator_in_one_report(national: dict[str, int]) -> None:
     for year, (start, end) in {"2018": ("2018-01-01", "2018-12-31"),
                                "2019": ("2019-01-01", "2019-03-31")}.items():  # fmt: skip

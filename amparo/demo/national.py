@@ -146,7 +146,17 @@ def _demo_rows() -> dict[str, int]:
 
 
 def refuse_if_loaded() -> None:
+    """Refuse a second national load, labour and flows included (checked before anything is
+    written, so a refused load leaves nothing half-done)."""
+    from amparo.flows.models import FlowCount
+    from amparo.labour.demo import labour_loaded
+
     existing = {name: n for name, n in _demo_rows().items() if n}
+    if labour_loaded():
+        existing["labour_programmes"] = 1
+    flow_counts = FlowCount.objects.filter(source="demo").count()
+    if flow_counts:
+        existing["flow_counts"] = flow_counts
     if existing:
         found = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in existing.items())
         raise AlreadyLoaded(

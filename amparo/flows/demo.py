@@ -24,7 +24,15 @@ from django.utils import timezone
 from amparo.core.audit import audit_record
 from amparo.core.models import Institution, Role, Site, Team, User
 
-from .models import FlowCount, Phase, PhaseChange, PlanActivation, StreamKind, StreamValue
+from .models import (
+    ContingencyTask,
+    FlowCount,
+    Phase,
+    PhaseChange,
+    PlanActivation,
+    StreamKind,
+    StreamValue,
+)
 
 START, END = dt.date(2018, 1, 1), dt.date(2019, 3, 31)
 PERIODS = {
@@ -192,7 +200,7 @@ def generate_flows(*, seed: int = 2019, scale: float = 1.0, detect: bool = True)
 
         run = run_detection(actor=None, as_of=END)
         changes = run.changes.count()
-        supported = _caravan_plan(now)
+        supported = _caravan_plan(now, max(1, round(PEOPLE_SUPPORTED * scale)))
     in_2018 = int(entries[:, : (dt.date(2019, 1, 1) - START).days].sum())
     return FlowsSummary(
         counts=len(rows),
@@ -229,8 +237,13 @@ def _shelters(
     StreamValue.objects.bulk_create(rows, batch_size=5000)
 
 
-def _caravan_plan(now: dt.datetime) -> int:
-    """The caravan contingency plan of January 2019, with the 6,927 people it supported."""
+def _caravan_plan(now: dt.datetime, people: int) -> int:
+    """The caravan contingency plan of January 2019, with the 6,927 people it supported.
+
+    The plan belongs to history: it is dated at the alert that set it off, its tasks were done
+    when due and it closed at the end of March 2019, so the statistics count its people in
+    2019 and no institution finds a 2019 task open in its queue today.
+    """
     from .actions import plan_activate
 
     change = (
@@ -242,6 +255,9 @@ def _caravan_plan(now: dt.datetime) -> int:
         .order_by("on")
         .first()
     )
+    local = timezone.get_current_timezone()
+    activated = dt.datetime.combine(change.on if change else dt.date(2019, 1, 15), dt.time(8), local)
+    closed = dt.datetime.combine(dt.date(2019, 3, 31), dt.time(18), local)
     with transaction.atomic():
         activation = plan_activate(
             change=change, phase=Phase.ALERT, now=now, key=change.key if change else "national"
@@ -250,17 +266,24 @@ def _caravan_plan(now: dt.datetime) -> int:
             activation = PlanActivation.objects.filter(plan_code="caravan-2019").first()
         if activation is None:
             return 0
-        activation.people_supported = PEOPLE_SUPPORTED
+        shift = activated - activation.activated_at
+        tasks = list(activation.tasks.all())
+        for task in tasks:
+            task.due_at += shift
+            task.done_at = task.due_at
+        ContingencyTask.objects.bulk_update(tasks, ["due_at", "done_at"])
+        activation.activated_at = activated
+        activation.people_supported = people
         activation.history = [
             *activation.history,
             {
-                "at": now.isoformat(),
+                "at": closed.isoformat(),
                 "by": "demo",
-                "people": PEOPLE_SUPPORTED,
+                "people": people,
                 "institution": "MSPAS",
                 "note": "Plan de contingencia de caravanas 2019 (CMW/C/SR.413 §27)",
             },
         ]
-        activation.closed_at = now
+        activation.closed_at = closed
         activation.save()
-    return PEOPLE_SUPPORTED
+    return people

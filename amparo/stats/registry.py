@@ -81,6 +81,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("outcome", _("Outcome")),
         Dimension("reason", _("Reason")),
         Dimension("channel", _("Channel")),
+        Dimension("group", _("Group of people")),
     )
 }
 

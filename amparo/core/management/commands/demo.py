@@ -40,7 +40,14 @@ class Command(BaseCommand):
             "--national",
             action="store_true",
             help="add the national figures of CMW/C/SR.413: support line, mobile consulates, "
-            "consular services, civil registry and travel documents",
+            "consular services, civil registry, travel documents, shelters, returnees, "
+            "trafficking, labour migration and migratory flows",
+        )
+        parser.add_argument(
+            "--flows-detection",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="with --national, run the alert detection over the flows (about 20 s)",
         )
         parser.add_argument(
             "--scale",
@@ -117,6 +124,8 @@ class Command(BaseCommand):
             national_loaded,
             registers_empty,
         )
+        from amparo.flows.demo import generate_flows
+        from amparo.labour.demo import generate_labour
 
         if opts["if_empty"] and (national_loaded() or not registers_empty()):
             self.stdout.write("National data not added: the registers already have entries.")
@@ -133,14 +142,27 @@ class Command(BaseCommand):
 
         try:
             summary = generate_national(scale=opts["scale"], seed=opts["seed"], progress=progress)
+            labour = generate_labour(scale=opts["scale"], seed=opts["seed"], progress=progress)
         except AlreadyLoaded as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            flows = generate_flows(
+                seed=opts["seed"], scale=opts["scale"], detect=opts["flows_detection"]
+            )
+        except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"\nNational data (scale {opts['scale']:g}):")
         for name, n in summary.volumes.items():
             self.stdout.write(f"  {name.replace('_', ' '):<24}{n:>12,}")
-        self.stdout.write(f"  {'people created':<24}{summary.people:>12,}")
+        for name, n in labour.volumes.items():
+            self.stdout.write(f"  {'labour ' + name.replace('_', ' '):<24}{n:>12,}")
+        self.stdout.write(f"  {'migrants entering 2018':<24}{flows.entries_2018:>12,}")
+        self.stdout.write(f"  {'entering Jan-Mar 2019':<24}{flows.entries_2019q1:>12,}")
+        self.stdout.write(f"  {'supported (caravan plan)':<24}{flows.people_supported:>12,}")
+        self.stdout.write(f"  {'people created':<24}{summary.people + labour.people:>12,}")
         steps = ", ".join(f"{name} {s:.1f} s" for name, s in summary.seconds.items())
         self.stdout.write(f"in {time.monotonic() - started:.1f} s ({steps})")
         self.stdout.write(
-            "The civil registry's steps are taken by registrador.renap (demo password)."
+            "The civil registry's steps are taken by registrador.renap; labour migration by "
+            "seleccion.mintrab, supervisora.mintrab and consul.montreal (demo password)."
         )
