@@ -256,7 +256,8 @@ def _caravan_plan(now: dt.datetime, people: int) -> int:
         .first()
     )
     local = timezone.get_current_timezone()
-    activated = dt.datetime.combine(change.on if change else dt.date(2019, 1, 15), dt.time(8), local)
+    alert_day = change.on if change else dt.date(2019, 1, 15)
+    activated = dt.datetime.combine(alert_day, dt.time(8), local)
     closed = dt.datetime.combine(dt.date(2019, 3, 31), dt.time(18), local)
     with transaction.atomic():
         activation = plan_activate(
