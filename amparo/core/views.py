@@ -67,6 +67,15 @@ def home(request: HttpRequest) -> HttpResponse:
         from amparo.tracing.views import home_panel as tracing_panel
 
         context.update(tracing_panel(user))
+    if has_perm(user, Perm.FLOWS_READ):
+        from amparo.flows.views import home_panel as flows_panel
+
+        context.update(flows_panel(user))
+    if has_perm(user, Perm.RECS_WRITE) or has_perm(user, Perm.RECS_VALIDATE):
+        from amparo.recommendations.views import home_panel as recs_panel
+
+        context.update(recs_panel(user))
+    context["stats_links"] = has_perm(user, Perm.STATS_READ)
     if has_perm(user, Perm.PERSON_MERGE):
         from amparo.matching.review import candidates_for
 

@@ -384,3 +384,20 @@ def support_view(request: HttpRequest, activation_id: uuid.UUID) -> HttpResponse
             messages.success(request, _("People supported added."))
             return _see_other(reverse("flows:activation", args=[activation_id]))
     return activation_page(request, activation_id, form=form, status=422)
+
+
+def home_panel(user: Any) -> dict[str, Any]:
+    """What the home page shows of the flows (core.views.home): the national phase of the
+    latest detection run and the contingency tasks still open for the user's institution."""
+    from .models import Phase
+
+    run = queries.latest_run()
+    phase = (run.summary or {}).get("phases", {}).get("national") if run else None
+    return {
+        "flows_panel": {
+            "phase": phase,
+            "phase_label": Phase(phase).label if phase in Phase.values else "",
+            "as_of": run.as_of if run else None,
+            "open_tasks": queries.tasks_for(user, open_only=True).count(),
+        }
+    }

@@ -678,3 +678,8 @@ def portal_submit(request: HttpRequest, rec_id: Any) -> HttpResponse:
         )
         return _see_other(done)
     return _portal_page(request, rec, form, 422)
+
+
+def home_panel(user: Any) -> dict[str, Any]:
+    """Progress updates waiting for the user's signature (core.views.home)."""
+    return {"recs_pending": queries.pending_for(user).count()}
