@@ -37,6 +37,53 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/amparo_stats_bench")
 
 YEAR = (date(2018, 1, 1), date(2018, 12, 31))
+Q1_2019 = (date(2019, 1, 1), date(2019, 3, 31))
+FIFTEEN_MONTHS = (date(2018, 1, 1), date(2019, 3, 31))
+
+# The delegation's figures (CMW/C/SR.413, issue 8), as said in the record: at full scale the
+# report must give each exactly. (indicator, period, figure, paragraph)
+DELEGATION: list[tuple[str, tuple[date, date], int, str]] = [
+    ("support_line.calls", YEAR, 1_017_564, "5"),
+    ("consular.services", YEAR, 85_538, "5"),
+    ("consular.people_served", YEAR, 54_413, "5"),
+    ("children.sheltered", YEAR, 5_119, "6"),
+    ("returnees.people", YEAR, 3_784, "10"),
+    ("returnees.households", YEAR, 1_692, "10"),
+    ("returnees.stay_programme", FIFTEEN_MONTHS, 1_568, "11"),
+    ("civil_registry.birth", FIFTEEN_MONTHS, 15_173, "15"),
+    ("civil_registry.marriage", FIFTEEN_MONTHS, 1_774, "15"),
+    ("civil_registry.death", FIFTEEN_MONTHS, 1_222, "15"),
+    ("travel_documents.child_passport", FIFTEEN_MONTHS, 5_685, "15"),
+    ("travel_documents.special_pass", FIFTEEN_MONTHS, 130, "15"),
+    ("travel_documents.travel_authorisation", FIFTEEN_MONTHS, 83, "15"),
+    ("trafficking.complaints", (date(2018, 1, 1), date(2018, 11, 30)), 229, "17"),
+    ("trafficking.cases_brought", (date(2018, 1, 1), date(2018, 8, 31)), 119, "17"),
+    ("violence.health_cases", YEAR, 19, "53"),
+    ("violence.health_cases", Q1_2019, 13, "53"),
+    ("labour.workers_recruited", YEAR, 18_118, "8"),
+    ("labour.workplace_inspections", YEAR, 130, "9"),
+    ("labour.support_services", YEAR, 5_282, "9"),
+    ("labour.pamphlets", YEAR, 8_500, "4"),
+    ("flows.entries", YEAR, 11_800, "27"),
+    ("flows.entries", Q1_2019, 7_998, "27"),
+    ("flows.people_supported", Q1_2019, 6_927, "27"),
+]
+
+
+def check_delegation() -> list[str]:
+    """Each delegation figure against the report's; returns the differences (none: exact)."""
+    from amparo.stats.compute import Period, compute
+    from amparo.stats.registry import get
+
+    wrong = []
+    for ind_id, (start, end), figure, para in DELEGATION:
+        ind = get(ind_id)
+        value = compute(ind, Period(start, end), []).value if ind else None
+        mark = "=" if value == figure else "≠"
+        print(f"  para. {para:>2} {ind_id} {start}…{end}: {value} {mark} {figure:,}")
+        if value != figure:
+            wrong.append(f"{ind_id} {start}…{end}: {value} instead of {figure}")
+    return wrong
 
 
 def _manage(*args: str) -> None:
@@ -252,6 +299,12 @@ def main() -> None:
     )
     print(f"ratio Amparo / DuckDB: {full / duck_total:.1f}")
     print(f"tables that differ: {mismatches or 'none'}")
+    if args.scale == 1.0:
+        print("the delegation's figures (full scale):")
+        wrong = check_delegation()
+        print(f"figures that differ from the record: {wrong or 'none'}")
+        if wrong or mismatches:
+            sys.exit(1)
 
 
 if __name__ == "__main__":
