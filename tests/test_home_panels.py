@@ -60,9 +60,34 @@ def test_flows_phase_and_open_tasks_on_the_home_page(make_user: Any) -> None:
 
 def test_recommendations_and_statistics_links_by_role(make_user: Any) -> None:
     caseworker = _home(make_user(Role.CASEWORKER, "MINEX"))
-    assert 'id="recs-heading"' in caseworker  # may report progress
+    assert 'id="recs-heading"' not in caseworker  # reports progress, signs nothing
     assert 'href="/stats/report/"' not in caseworker
+    validator = _home(make_user(Role.SUPERVISOR, "MINEX"))
+    assert 'id="recs-heading"' in validator and "0 informes de avance" in validator
     analyst = _home(make_user(Role.ANALYST, "INE"))
     assert 'href="/stats/report/"' in analyst and 'href="/stats/questions/"' in analyst
     operator = _home(make_user(Role.OPERATOR, "MINEX"))
     assert 'id="recs-heading"' not in operator and 'id="figures-heading"' not in operator
+
+
+def test_a_validator_is_not_asked_to_sign_their_own_update(make_user: Any) -> None:
+    from amparo.recommendations import actions
+    from tests.matrix_recommendations import recs_world
+
+    holder = make_user(Role.SUPERVISOR, "MINEX")
+    world = recs_world(make_user, holder)
+    # The supervisor is also the institution's alternate focal point and reports progress.
+    actions.focal_point_set(
+        actor=world["coordinator"], institution="MINEX", kind="alternate",
+        username=holder.username,
+    )  # fmt: skip
+    actions.update_submit(
+        actor=holder,
+        recommendation_id=world["rec"].pk,
+        text="Segundo avance",
+        proposed_status="in_progress",
+        evidence="Informe 7",
+    )
+    # Two updates wait at MINEX: the focal point's, and the supervisor's own.
+    assert "1 informe de avance en espera de su firma" in _home(holder)
+    assert "2 informes de avance en espera de su firma" in _home(make_user(Role.SUPERVISOR, "MINEX"))

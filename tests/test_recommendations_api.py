@@ -124,6 +124,8 @@ def test_three_step_sign_off_through_the_api(make_user) -> None:  # type: ignore
     assert early.status_code == 422
     pending = validator_api.get(f"{base}/updates?pending=true").json()["items"]
     assert update_id in [u["id"] for u in pending]
+    # The focal point signs nothing: nothing waits for them, not even their own update.
+    assert focal_api.get(f"{base}/updates?pending=true").json()["items"] == []
     step2 = validator_api.post(
         f"{base}/updates/{update_id}/decision",
         {"approve": True, "version": 1},

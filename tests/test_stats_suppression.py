@@ -7,8 +7,12 @@ from amparo.stats.registry import get
 from amparo.stats.suppression import public_value, suppress
 
 
-def _table(cells: dict[tuple[str, ...], int], dims: tuple[str, ...] = ("sex",)) -> Table:
-    ind = get("consular.services")
+def _table(
+    cells: dict[tuple[str, ...], int],
+    dims: tuple[str, ...] = ("sex",),
+    indicator: str = "consular.services",
+) -> Table:
+    ind = get(indicator)
     assert ind is not None
     return Table(ind, dims, [Cell(k, k, v) for k, v in cells.items()], sum(cells.values()))
 
@@ -60,4 +64,19 @@ def test_two_way_tables_protect_rows_and_columns() -> None:
 
 
 def test_a_single_figure() -> None:
-    assert public_value(3) is None and public_value(0) == 0 and public_value(5) == 5
+    services = get("consular.services")
+    assert services is not None
+    assert public_value(3, services) is None and public_value(0, services) == 0
+    assert public_value(5, services) == 5
+
+
+def test_sums_are_hidden_only_when_they_count_people() -> None:
+    # Migrants entering at a crossing point are people counted in aggregate: protected.
+    entries = suppress(_table({("F",): 3, ("M",): 40, ("U",): 12}, indicator="flows.entries"))
+    assert _hidden(entries) == {("F",), ("U",)}
+    # Pamphlets handed out name no one: shown as they are, however few.
+    pamphlets = get("labour.pamphlets")
+    assert pamphlets is not None
+    shown = suppress(_table({("F",): 3, ("M",): 40}, indicator="labour.pamphlets"))
+    assert _hidden(shown) == set() and shown.suppressed == 0
+    assert public_value(3, pamphlets) == 3

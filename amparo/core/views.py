@@ -71,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
         from amparo.flows.views import home_panel as flows_panel
 
         context.update(flows_panel(user))
-    if has_perm(user, Perm.RECS_WRITE) or has_perm(user, Perm.RECS_VALIDATE):
+    if has_perm(user, Perm.RECS_VALIDATE):  # those who sign progress updates
         from amparo.recommendations.views import home_panel as recs_panel
 
         context.update(recs_panel(user))

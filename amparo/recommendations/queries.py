@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from amparo.core.errors import NotFound
 from amparo.core.models import User
-from amparo.core.permissions import Perm, require
+from amparo.core.permissions import Perm, has_perm, require
 
 from .actions import is_coordinator
 from .models import (
@@ -149,8 +149,11 @@ def update_get(actor: User, update_id: Any) -> ProgressUpdate:
 
 
 def pending_for(actor: User) -> QuerySet[ProgressUpdate]:
-    """Updates waiting for this actor's signature."""
-    qs = updates_visible_to(actor)
+    """Updates waiting for this actor's signature: none for those who may not sign, and never
+    the actor's own (nobody validates their own update)."""
+    if not has_perm(actor, Perm.RECS_VALIDATE):
+        return ProgressUpdate.objects.none()
+    qs = updates_visible_to(actor).exclude(author=actor)
     if is_coordinator(actor):
         return qs.filter(stage=ProgressUpdate.Stage.INSTITUTION_VALIDATED)
     return qs.filter(stage=ProgressUpdate.Stage.SUBMITTED, institution_id=actor.institution_id)

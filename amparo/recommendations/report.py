@@ -89,7 +89,7 @@ def figure_lines(rec_ids: list[object]) -> list[str]:
         if ind is None:
             continue
         try:
-            value = public_value(compute(ind, Period(start, end), []).value)
+            value = public_value(compute(ind, Period(start, end), []).value, ind)
         except Exception:  # a catalogue entry that cannot be computed must not break the draft
             logger.exception("figure %s for the report draft", code)
             continue

@@ -50,7 +50,7 @@ def published(fig: Figure) -> Published:
     tables = [suppress(t) for t in fig.tables]
     for shown in tables:
         shown.title = " × ".join(str(DIMENSIONS[d].title) for d in shown.dimensions)
-    return Published(fig, public_value(fig.value), tables)
+    return Published(fig, public_value(fig.value, fig.indicator), tables)
 
 
 def published_sections(report: Report) -> list[tuple[str, list[Published]]]:

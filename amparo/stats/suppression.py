@@ -6,7 +6,8 @@ be worked out from the total and the other cells of its row or column, so in eve
 column whose total is shown, a row or column with exactly one suppressed cell gets a second one
 suppressed: the smallest other non-zero cell, or, if there is none, the total itself
 (complementary suppression). This is repeated until nothing changes. Zeros are shown: they
-reveal no one. Sums of durations are not counts of people and are not suppressed.
+reveal no one. Sums that count no one (durations, pamphlets handed out) are not suppressed;
+sums of people counted in aggregate (migrants entering at a crossing point) are.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .compute import Table
-from .registry import Measure
+from .registry import Indicator, Measure, Unit
 
 THRESHOLD = 5
 
@@ -37,6 +38,11 @@ class Shown:
 
 def _small(value: float, threshold: int) -> bool:
     return 0 < value < threshold
+
+
+def counts_people(indicator: Indicator) -> bool:
+    """Whether a small value of this indicator could point at someone."""
+    return indicator.measure != Measure.SUM or indicator.unit == Unit.PEOPLE
 
 
 def suppress_groups(
@@ -67,9 +73,9 @@ def suppress_groups(
 def suppress(table: Table, threshold: int = THRESHOLD) -> Shown:
     """The table as it may be published."""
     dims = table.dimensions
-    if table.indicator.measure == Measure.SUM or not dims:
+    if not counts_people(table.indicator) or not dims:
         cells = [(c.key, c.labels, c.value) for c in table.cells]
-        small = not dims and _small(table.total, threshold)
+        small = counts_people(table.indicator) and _small(table.total, threshold)
         return Shown(dims, cells, None if small else table.total, suppressed=int(small))
     values: dict[Hashable, float] = {("cell", c.key): c.value for c in table.cells}
     values[("total",)] = table.total
@@ -109,6 +115,8 @@ def suppress(table: Table, threshold: int = THRESHOLD) -> Shown:
     )
 
 
-def public_value(value: int | float, threshold: int = THRESHOLD) -> int | float | None:
-    """A single published figure: hidden when it is small."""
-    return None if _small(value, threshold) else value
+def public_value(
+    value: int | float, indicator: Indicator, threshold: int = THRESHOLD
+) -> int | float | None:
+    """A single published figure: hidden when it is small and could point at someone."""
+    return None if counts_people(indicator) and _small(value, threshold) else value

@@ -277,7 +277,7 @@ def _answer(question: Question, period: Period) -> list[dict[str, Any]]:
         out.append(
             {
                 "indicator": ind,
-                "value": public_value(fig.value),
+                "value": public_value(fig.value, ind),
                 "recorded": fig.value > 0,
                 "rate": rate,
                 "unit": UNIT_LABELS.get(ind.unit, ""),
