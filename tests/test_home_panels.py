@@ -90,4 +90,5 @@ def test_a_validator_is_not_asked_to_sign_their_own_update(make_user: Any) -> No
     )
     # Two updates wait at MINEX: the focal point's, and the supervisor's own.
     assert "1 informe de avance en espera de su firma" in _home(holder)
-    assert "2 informes de avance en espera de su firma" in _home(make_user(Role.SUPERVISOR, "MINEX"))
+    other = make_user(Role.SUPERVISOR, "MINEX")
+    assert "2 informes de avance en espera de su firma" in _home(other)
