@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Sum
 
 from amparo.flows.demo import generate_flows
-from amparo.flows.models import FlowCount, PhaseChange, PlanActivation
+from amparo.flows.models import ContingencyTask, FlowCount, PhaseChange, PlanActivation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,14 @@ def test_demo_has_the_record_figures_and_detects_the_caravans() -> None:
     assert raised.filter(on__year=2019, on__month=1).exists()
     plan = PlanActivation.objects.get(plan_code="caravan-2019", people_supported=6_927)
     assert plan.tasks.count() >= 5
+    assert plan.change is not None and plan.change.on.year == 2019 and plan.change.on.month == 1
+    if raised.filter(key="national", on__year=2019, on__month=1).exists():
+        assert plan.change.key == "national"
+    assert plan.activated_at.date() == plan.change.on
+    # Everything the demo set in motion belongs to 2019: nothing open in anyone's queue today.
+    assert not PlanActivation.objects.filter(closed_at__isnull=True).exists()
+    assert not ContingencyTask.objects.filter(done_at__isnull=True).exists()
+    assert all(a.closed_at.year == 2019 for a in PlanActivation.objects.all())
     assert summary.people_supported == 6_927
     with pytest.raises(RuntimeError):
         generate_flows(seed=2019)

@@ -25,7 +25,9 @@ from amparo.core.audit import audit_record
 from amparo.core.models import Institution, Role, Site, Team, User
 
 from .models import (
+    PHASE_ORDER,
     ContingencyTask,
+    DetectionRun,
     FlowCount,
     Phase,
     PhaseChange,
@@ -201,6 +203,7 @@ def generate_flows(*, seed: int = 2019, scale: float = 1.0, detect: bool = True)
         run = run_detection(actor=None, as_of=END)
         changes = run.changes.count()
         supported = _caravan_plan(now, max(1, round(PEOPLE_SUPPORTED * scale)))
+        _close_as_history(run)
     in_2018 = int(entries[:, : (dt.date(2019, 1, 1) - START).days].sum())
     return FlowsSummary(
         counts=len(rows),
@@ -238,27 +241,17 @@ def _shelters(
 
 
 def _caravan_plan(now: dt.datetime, people: int) -> int:
-    """The caravan contingency plan of January 2019, with the 6,927 people it supported.
-
-    The plan belongs to history: it is dated at the alert that set it off, its tasks were done
-    when due and it closed at the end of March 2019, so the statistics count its people in
-    2019 and no institution finds a 2019 task open in its queue today.
-    """
+    """The caravan contingency plan of January 2019, with the 6,927 people it supported,
+    attached to the first national alert of January 2019 (a point's alert if the nation had
+    none)."""
     from .actions import plan_activate
 
-    change = (
-        PhaseChange.objects.filter(
-            on__gte=dt.date(2019, 1, 10),
-            on__lte=dt.date(2019, 1, 31),
-            to_phase__in=[Phase.ALERT, Phase.EMERGENCY],
-        )
-        .order_by("on")
-        .first()
-    )
-    local = timezone.get_current_timezone()
-    alert_day = change.on if change else dt.date(2019, 1, 15)
-    activated = dt.datetime.combine(alert_day, dt.time(8), local)
-    closed = dt.datetime.combine(dt.date(2019, 3, 31), dt.time(18), local)
+    january = PhaseChange.objects.filter(
+        on__gte=dt.date(2019, 1, 10),
+        on__lte=dt.date(2019, 1, 31),
+        to_phase__in=[Phase.ALERT, Phase.EMERGENCY],
+    ).order_by("on")
+    change = january.filter(key="national").first() or january.first()
     with transaction.atomic():
         activation = plan_activate(
             change=change, phase=Phase.ALERT, now=now, key=change.key if change else "national"
@@ -267,6 +260,46 @@ def _caravan_plan(now: dt.datetime, people: int) -> int:
             activation = PlanActivation.objects.filter(plan_code="caravan-2019").first()
         if activation is None:
             return 0
+        activation.people_supported = people
+        activation.history = [
+            *activation.history,
+            {
+                "at": _evening(END).isoformat(),
+                "by": "demo",
+                "people": people,
+                "institution": "MSPAS",
+                "note": "Plan de contingencia de caravanas 2019 (CMW/C/SR.413 §27)",
+            },
+        ]
+        activation.save()
+    return people
+
+
+def _evening(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(18), timezone.get_current_timezone())
+
+
+def _close_as_history(run: DetectionRun) -> None:
+    """Every plan the demo's detection run set in motion belongs to history: dated at the
+    morning of the phase change that set it off, its tasks done when due, closed on the evening
+    of the step-down that ended it (at the latest 31 March 2019). So no institution finds a 2019
+    task open in its queue today, and the statistics count the people supported in 2019."""
+    local = timezone.get_current_timezone()
+    changes = list(run.changes.order_by("on"))
+    for activation in PlanActivation.objects.filter(change__run=run).select_related("change"):
+        change = activation.change
+        assert change is not None  # filtered on its run
+        activated = dt.datetime.combine(change.on, dt.time(8), local)
+        ended = next(
+            (
+                later.on
+                for later in changes
+                if later.key == change.key
+                and later.on > change.on
+                and PHASE_ORDER.index(later.to_phase) < PHASE_ORDER.index(activation.phase)
+            ),
+            END,
+        )
         shift = activated - activation.activated_at
         tasks = list(activation.tasks.all())
         for task in tasks:
@@ -274,17 +307,5 @@ def _caravan_plan(now: dt.datetime, people: int) -> int:
             task.done_at = task.due_at
         ContingencyTask.objects.bulk_update(tasks, ["due_at", "done_at"])
         activation.activated_at = activated
-        activation.people_supported = people
-        activation.history = [
-            *activation.history,
-            {
-                "at": closed.isoformat(),
-                "by": "demo",
-                "people": people,
-                "institution": "MSPAS",
-                "note": "Plan de contingencia de caravanas 2019 (CMW/C/SR.413 §27)",
-            },
-        ]
-        activation.closed_at = closed
-        activation.save()
-    return people
+        activation.closed_at = max(_evening(ended), activated)
+        activation.save(update_fields=["activated_at", "closed_at"])
