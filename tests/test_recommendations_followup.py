@@ -229,3 +229,30 @@ def test_tag_suggestions_on_the_labelled_set() -> None:
     tp, fp, fn = evaluate(load(), with_similarity=True)
     t, p, n = sum(tp.values()), sum(fp.values()), sum(fn.values())
     assert t / (t + p) >= 0.8 and t / (t + n) >= 0.75
+
+
+def test_a_mail_not_sent_leaves_the_reminder_recorded(make_user, settings, caplog) -> None:  # type: ignore[no-untyped-def]
+    w = recs_world(make_user, make_user(Role.CASEWORKER, "MINEX"))
+    w["focal"].email = "focal@minex.example"
+    w["focal"].save()
+    today = timezone.localdate()
+    actions.action_add(
+        actor=w["focal"], recommendation_id=w["rec"].pk, description="Publicar", due_on=today
+    )
+    # A relay that refuses connections: nothing listens on port 9 of the loopback.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    assert send_reminders(today) == 1
+    assert Reminder.objects.count() == 1
+    assert "reminder mail" in caplog.text
+
+
+def test_reminders_can_be_queued_for_the_worker() -> None:
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    out = io.StringIO()
+    call_command("recommendations", "remind", "--enqueue", stdout=out)
+    assert "queued" in out.getvalue()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("send_reminders_task")

@@ -1,8 +1,9 @@
-"""Reminders before due dates, run daily by the django-tasks worker (`manage.py db_worker`)
-or from cron with `manage.py recommendations remind`."""
+"""Reminders before due dates, sent daily from cron: `manage.py recommendations remind` in its
+own process, or with `--enqueue` by the background worker (`manage.py db_worker`)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django_tasks import task
 from amparo.core.audit import audit_record
 
 from .models import FocalPoint, FollowUpAction, Indicator, Reminder
+
+logger = logging.getLogger(__name__)
 
 REMIND_DAYS = 14
 
@@ -69,14 +72,16 @@ def send_reminders(today: date | None = None) -> int:
         except IntegrityError:
             continue  # already reminded for this due date
         if recipients:
-            send_mail(
-                _("Amparo: due on %(date)s") % {"date": due_on.isoformat()},
-                _("%(what)s is due on %(date)s (recommendation follow-up).")
-                % {"what": label, "date": due_on.isoformat()},
-                getattr(settings, "DEFAULT_FROM_EMAIL", None),
-                recipients,
-                fail_silently=True,
-            )
+            try:
+                send_mail(
+                    _("Amparo: due on %(date)s") % {"date": due_on.isoformat()},
+                    _("%(what)s is due on %(date)s (recommendation follow-up).")
+                    % {"what": label, "date": due_on.isoformat()},
+                    settings.DEFAULT_FROM_EMAIL,
+                    recipients,
+                )
+            except OSError:  # SMTP errors included: the reminder stays recorded, in-app
+                logger.warning("reminder mail for %s not sent", item, exc_info=True)
         sent += 1
     return sent
 

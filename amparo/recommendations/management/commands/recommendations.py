@@ -23,7 +23,12 @@ class Command(BaseCommand):
         parse.add_argument("--out", help="Write the JSON here (default: standard output).")
         uhri = sub.add_parser("import-uhri", help="Import a UHRI JSON export (re-importable).")
         uhri.add_argument("file")
-        sub.add_parser("remind", help="Send the reminders of indicators and actions due soon.")
+        remind = sub.add_parser(
+            "remind", help="Send the reminders of indicators and actions due soon."
+        )
+        remind.add_argument(
+            "--enqueue", action="store_true", help="Queue it for the background worker instead."
+        )
         group = sub.add_parser("group", help="Group similar recommendations across mechanisms.")
         group.add_argument("--threshold", type=float, default=0.45)
 
@@ -32,9 +37,13 @@ class Command(BaseCommand):
         if sub == "parse":
             self._parse(options["file"], options.get("out"))
         elif sub == "remind":
-            from amparo.recommendations.tasks import send_reminders
+            from amparo.recommendations.tasks import send_reminders, send_reminders_task
 
-            self.stdout.write(f"{send_reminders()} reminder(s) sent")
+            if options["enqueue"]:
+                result = send_reminders_task.enqueue()
+                self.stdout.write(f"reminders queued for the worker ({result.id})")
+            else:
+                self.stdout.write(f"{send_reminders()} reminder(s) sent")
         elif sub == "group":
             from amparo.recommendations.actions import recommendations_group
 
