@@ -71,6 +71,8 @@ def test_a_likely_duplicate_is_proposed_once(supervisor, pair):
     c = rows[0]
     assert {c.person_a_id, c.person_b_id} == {one.pk, two.pk}
     assert c.match_probability >= 0.5 and c.explanation
+    # Labelled with the model that proposed it, whose file the engine loaded.
+    assert c.model == "dedupe_v2"
 
 
 def test_confirm_merges_and_reject_keeps_apart(supervisor, pair):

@@ -1,5 +1,5 @@
 """The flows app's indicators in the statistics catalogue (see docs/stats.md): migrants
-entering and leaving at the border crossing points (para. 25-26: about 11,800 entered in
+entering and leaving at the border crossing points (para. 27: about 11,800 entered in
 2018 and 7,998 in January-March 2019) and the people supported under a contingency plan
 (para. 27: 6,927 under the health ministry's caravan plan)."""
 

@@ -105,9 +105,9 @@ OFFICES = [
      "Labour mobility office Tecún Umán", "Ayutla", "San Marcos"),
     ("dml-la-mesilla", "MINTRAB_DML", "Ventanilla de movilidad laboral La Mesilla",
      "Labour mobility office La Mesilla", "La Democracia", "Huehuetenango"),
-    ("dml-el-carmen", "MINTRAB_DML", "Ventanilla de movilidad laboral El Carmen",
-     "Labour mobility office El Carmen", "Malacatán", "San Marcos"),
 ]  # fmt: skip
+# The two labour-mobility offices opened on the Mexican border (para. 49).
+BORDER_OFFICES = ["dml-tecun-uman", "dml-la-mesilla"]
 MONTREAL = "ca-montreal"
 DECIDED = {"suspended": "suspend", "revoked": "revoke", "refused": "refuse"}
 
@@ -257,7 +257,7 @@ def generate_labour(
             site = (
                 offices["mintrab-central"]
                 if country == "CA"
-                else offices[rng.choice(["dml-tecun-uman", "dml-la-mesilla", "dml-el-carmen"])]
+                else offices[rng.choice(BORDER_OFFICES)]
             )
             registered = offer.starts_on - timedelta(days=rng.randint(30, 120))
             history, status, departed, returned, last = _path(
@@ -536,7 +536,7 @@ def _pamphlets(
         ("CA", "Programa de trabajadores agrícolas temporales, Canadá", ["mintrab-central"],
          volumes["pamphlets_canada"], 24),
         ("MX", "Trabajo temporal en el sur de México",
-         ["dml-tecun-uman", "dml-la-mesilla", "dml-el-carmen"], volumes["pamphlets_mexico"], 30),
+         BORDER_OFFICES, volumes["pamphlets_mexico"], 30),
     ]  # fmt: skip
     for country, programme, sites, total, sessions in plans:
         sessions = max(1, min(sessions, total))

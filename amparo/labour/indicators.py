@@ -1,5 +1,5 @@
 """The labour app's indicators in the statistics catalogue (see docs/stats.md): workers
-recruited for work abroad (para. 49: 18,118 in 2018), information pamphlets handed out, the
+recruited for work abroad (para. 8: 18,118 in 2018), information pamphlets handed out, the
 consulates' workplace inspections and support services (para. 9: 130 and 5,282 in Montreal)."""
 
 from django.utils.translation import gettext_lazy as _

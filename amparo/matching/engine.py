@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from amparo.matching.models_spec import MODELS, VERSION, settings_for
+from amparo.matching.models_spec import MODELS, VERSION, model_label, settings_for
 from amparo.matching.names import DERIVED_COLUMNS, INTEGER_COLUMNS, derive
 from amparo.matching.records import check_records
 
@@ -66,7 +66,7 @@ class Candidate:
 
 
 def model_path(model: str) -> Path:
-    return MODELS_DIR / f"{model}_v{VERSION}.json"
+    return MODELS_DIR / f"{model_label(model)}.json"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Each comparison level carries a short English label; the explanation of a candidate is the
 label of the level reached, translated (see `engine.explain`). The trained parameters (m and
-u probabilities) live in amparo/matching/models/<name>_v1.json; `settings_for` builds the
+u probabilities) live in amparo/matching/models/<name>_v<VERSION>.json; `settings_for` builds the
 comparisons for a dialect and `engine.load_settings` pours the trained values into them.
 """
 
@@ -14,6 +14,12 @@ from django.utils.translation import gettext_noop
 
 MODELS = ("dedupe", "missing", "family")
 VERSION = 2
+
+
+def model_label(model: str) -> str:
+    """The trained model's name and version, e.g. "dedupe_v2": its file name and the label
+    kept with every candidate it proposed."""
+    return f"{model}_v{VERSION}"
 
 
 def _jw(dialect: str) -> str:

@@ -24,6 +24,7 @@ from amparo.people.models import Person, PersonSearchToken
 from amparo.people.queries import persons_visible_to
 
 from .models import MatchCandidate
+from .models_spec import model_label
 
 MODEL = "dedupe"
 PROPOSE_AT = 0.5  # below this the pair is not worth a reviewer's time
@@ -62,7 +63,7 @@ def candidates_refresh(person_id: uuid.UUID) -> int:
             person_a_id=a,
             person_b_id=b,
             defaults={
-                "model": f"{MODEL}_v1",
+                "model": model_label(MODEL),
                 "match_probability": candidate.match_probability,
                 "explanation": candidate.explanation,
                 "proposed_at": now,
