@@ -100,11 +100,12 @@ def _merge(ctx: Context, table: str) -> Merged:
     job = ctx.job
     now = timezone.now()
     seen: dict[tuple, tuple[int, int]] = {}
-    inserted = 0
+    inserted = not_reported = 0
     for batch in new_staged_rows(ctx, table, FLOWS, None):
         for row in batch:
             if row["count"] is None:
-                continue  # not reported: nothing to store
+                not_reported += 1  # nothing to store: a day not reported is not a zero
+                continue
             site_id = row["point"]
             key = (
                 site_id,
@@ -175,7 +176,11 @@ def _merge(ctx: Context, table: str) -> Merged:
             inserted += 1
     FlowCount.objects.bulk_create(new, batch_size=2000)
     inserted += len(new)
-    return Merged(inserted=inserted, existing=staged_count(table) - inserted)
+    return Merged(
+        inserted=inserted,
+        existing=staged_count(table) - inserted - not_reported,
+        not_reported=not_reported,
+    )
 
 
 FLOWS = register(

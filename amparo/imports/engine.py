@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amparo.core.audit import audit_record
 from amparo.core.bulk import sqlite_text
@@ -281,7 +282,14 @@ def run_import(
             _update(job, rows_inserted=merged.inserted, rows_existing=merged.existing + repeats)
             if merged.inserted >= ANALYZE_AFTER:
                 _analyze(layout)
-            return _finish(job, ImportJob.Status.DONE, _summary(job))
+            message = _summary(job)
+            if merged.not_reported:
+                message += " " + ngettext(
+                    "%(n)s row without a count (not reported) stored nothing.",
+                    "%(n)s rows without a count (not reported) stored nothing.",
+                    merged.not_reported,
+                ) % {"n": merged.not_reported}
+            return _finish(job, ImportJob.Status.DONE, message)
         except FileRefused as exc:
             return _finish(job, ImportJob.Status.REFUSED, str(exc))
         finally:

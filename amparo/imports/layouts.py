@@ -55,6 +55,7 @@ class Column:
 class Merged:
     inserted: int
     existing: int
+    not_reported: int = 0  # rows that say "no data" (flows: an empty count) and store nothing
 
 
 @dataclass(frozen=True)
