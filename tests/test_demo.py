@@ -65,3 +65,28 @@ def test_demo_tracing_records_show_each_workflow() -> None:
     assert UnidentifiedRemains.objects.count() == 6
     assert TracingRequest.objects.filter(status="reunified").count() == 2
     assert audit_verify()[1] is None
+
+
+def test_demo_recommendations_show_each_step_of_the_follow_up() -> None:
+    from django.test import Client
+
+    from amparo.recommendations import queries
+    from amparo.recommendations.demo import SYMBOL, generate_recommendations
+    from amparo.recommendations.models import Recommendation, Submission
+
+    call_command("demo", people=0, verbosity=0)
+    recs = Recommendation.objects.filter(document__symbol=SYMBOL)
+    # Six recommendations; the concern and the positive aspect are told apart from them.
+    assert recs.count() == 6 and not recs.filter(paragraph__in=[1, 2]).exists()
+    coordinator = User.objects.get(username="coordinadora.copadeh")
+    late = queries.late_overview(coordinator)
+    assert [(r.institution, r.what) for r in late if r.what == "action"] == [("MINEX", "action")]
+    assert queries.pending_for(User.objects.get(username="supervisor.sbs")).count() == 1
+    assert queries.pending_for(User.objects.get(username="supervisora.minex")).count() == 0
+    assert Submission.objects.filter(state="pending").count() == 1
+    published = recs.get(public=True)
+    assert published.status == "in_progress"
+    portal = Client(HTTP_ACCEPT_LANGUAGE="es").get("/recommendations/portal/")
+    assert portal.status_code == 200 and SYMBOL in portal.content.decode()
+    assert generate_recommendations() == 0  # loaded once
+    assert audit_verify()[1] is None

@@ -65,6 +65,8 @@ DEMO_USERS = [
     DemoUser("admin.sistema", Role.SYSTEM_ADMIN, "MINEX", "general", "Tomás"),
     DemoUser("auditora.minex", Role.AUDITOR, "MINEX", "general", "Isabel"),
     DemoUser("auditor.nacional", Role.AUDITOR, "COPADEH", "general", "Gaspar"),
+    # The national coordinator of the recommendations follow-up (a COPADEH supervisor).
+    DemoUser("coordinadora.copadeh", Role.SUPERVISOR, "COPADEH", "general", "Marta"),
 ]
 
 # Which institution holds the people it generates, by share.

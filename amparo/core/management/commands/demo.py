@@ -93,6 +93,10 @@ class Command(BaseCommand):
             self._tracing(opts["seed"])
         if national:
             self._national(opts)
+        from amparo.recommendations.demo import generate_recommendations
+
+        if recs := generate_recommendations():
+            self.stdout.write(f"{recs} recommendations to follow up (demo document)")
         from amparo.core.models import User
 
         case_users = User.objects.filter(username__regex=r"^(caseworker|supervisor)\.")
