@@ -148,8 +148,10 @@ def _duckdb_api() -> Any:
     from splink import DuckDBAPI
 
     con = duckdb.connect(":memory:")
-    temp = Path(tempfile.gettempdir()) / "amparo-matching-duckdb"
-    temp.mkdir(exist_ok=True)
+    # One directory per process: DuckDB names its spill files the same in every process, so the
+    # worker and a `manage.py match` run at the same time must not share one.
+    temp = Path(tempfile.gettempdir()) / "amparo-matching-duckdb" / str(os.getpid())
+    temp.mkdir(parents=True, exist_ok=True)
     con.execute(f"SET temp_directory = '{temp}'")
     con.execute("SET preserve_insertion_order = false")
     limit = os.environ.get("AMPARO_MATCHING_MEMORY", "4GB")
