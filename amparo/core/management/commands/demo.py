@@ -99,7 +99,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{recs} recommendations to follow up (demo document)")
         from amparo.core.models import User
 
-        case_users = User.objects.filter(username__regex=r"^(caseworker|supervisor)\.")
+        case_users = User.objects.filter(username__regex=r"^(caseworker|supervisor)\.").exclude(
+            username__in=[spec.username for spec, _totp in users]
+        )
         if case_users.exists():
             names = ", ".join(sorted(case_users.values_list("username", flat=True)))
             self.stdout.write(f"Accounts that hold the demo cases: {names}")
