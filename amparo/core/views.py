@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
@@ -98,6 +100,14 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def _code_already_used(device: TOTPDevice, token: str) -> bool:
+    """True when the code is right for now but was accepted before: django-otp refuses a code
+    whose time step is not later than the last one used (no replay), and says only "no"."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return device.last_t >= 0 and totp.verify(int(token), device.tolerance)
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     error = ""
@@ -111,6 +121,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit_record(actor=request.user, action="auth.second_factor")
             return redirect("home")
+        elif device and token.isdigit() and _code_already_used(device, token):
+            error = _(
+                "This code has already been used. Wait until your authenticator shows the next "
+                "code (it changes every 30 seconds) and enter that one."
+            )
         else:
             error = _("The code is not valid. Enter the 6 digits your authenticator shows now.")
     return render(
