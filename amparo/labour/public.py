@@ -13,6 +13,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from amparo.core.middleware import client_ip
 
@@ -39,3 +40,20 @@ def report_flood(request: HttpRequest) -> bool:
 
 def is_bot(value: str | None) -> bool:
     return bool((value or "").strip())
+
+
+# What the public check tells a migrant about a recruiter who may not recruit today. Each card
+# of a recruiter not authorised today carries this warning above its dates: a migrant who sees
+# dates may think the recruiter is registered and pay (issue 14).
+NOT_AUTHORISED_HEADINGS = {
+    "suspended": gettext_lazy("Suspended: this recruiter may not recruit you now"),
+    "revoked": gettext_lazy("Revoked: this recruiter may not recruit anyone"),
+    "expired": gettext_lazy("Expired: this recruiter may not recruit you now"),
+    "not_yet_valid": gettext_lazy("Not yet authorised: this recruiter may not recruit you yet"),
+}
+
+
+def not_authorised_warning(status: str) -> str:
+    """The heading of the do-not-pay warning for a recruiter in this public state; "" when
+    the recruiter is authorised today."""
+    return str(NOT_AUTHORISED_HEADINGS.get(status, ""))

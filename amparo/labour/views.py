@@ -168,6 +168,7 @@ def check(request: HttpRequest) -> HttpResponse:
         {
             **item,
             "state_label": STATE_LABELS.get(item["status"], item["status"]),
+            "warning": public.not_authorised_warning(item["status"]),
             "country_names": [countries.get(c, c) for c in item["countries"]],
             "sector_names": [sectors.get(s, s) for s in item["sectors"]],
         }
