@@ -3,8 +3,9 @@ its tables in CSV (safe cells) and XLSX (openpyxl), and SDMX-CSV for the nationa
 office. Every export is published material: small numbers are suppressed (suppression.py), and
 the definition of each indicator and the time of extraction are printed with its tables.
 
-CSV and SDMX-CSV stream row by row (an indicator is computed only when its rows are reached);
-XLSX is written in openpyxl's write-only mode to a temporary file and streamed from there.
+The background worker writes each export to a file (`export_file`), indicator by indicator
+(`tick` after each, for the progress bar); the page offers the file when it is ready. CSV and
+SDMX-CSV are written row by row, XLSX in openpyxl's write-only mode.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.core.export import safe_row
@@ -87,9 +87,19 @@ HEADER = [
 ]  # fmt: skip
 
 
-def flat_rows(period: Period, institution: Institution | None) -> Iterator[list[Any]]:
+Tick = Callable[[], None]
+
+
+def _no_tick() -> None:
+    return None
+
+
+def flat_rows(
+    period: Period, institution: Institution | None, tick: Tick = _no_tick
+) -> Iterator[list[Any]]:
     """One row per figure and per table cell, suppressed; computed indicator by indicator."""
     for ind in catalogue():
+        tick()
         fig = compute(ind, period, institution_id=institution.pk if institution else None)
         pub = published(fig)
         base = [ind.id, str(ind.title), str(ind.definition), str(UNIT_LABELS.get(ind.unit, "")),
@@ -102,14 +112,16 @@ def flat_rows(period: Period, institution: Institution | None) -> Iterator[list[
                 yield [*base, dims, " × ".join(labels), value, value is None, at]
 
 
-def csv_stream(period: Period, institution: Institution | None) -> Iterator[str]:
+def csv_stream(
+    period: Period, institution: Institution | None, tick: Tick = _no_tick
+) -> Iterator[str]:
     class Echo:
         def write(self, value: str) -> str:
             return value
 
     writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow(HEADER)
-    for row in flat_rows(period, institution):
+    for row in flat_rows(period, institution, tick):
         yield writer.writerow(safe_row(["" if v is None else v for v in row]))
 
 
@@ -134,7 +146,9 @@ def sdmx_row(
     return [DATAFLOW, indicator, span, "GT", *dims, unit, "" if value is None else value, status]
 
 
-def sdmx_stream(period: Period, institution: Institution | None) -> Iterator[str]:
+def sdmx_stream(
+    period: Period, institution: Institution | None, tick: Tick = _no_tick
+) -> Iterator[str]:
     """SDMX-CSV (version 1), one observation per line; institutions by their code."""
 
     class Echo:
@@ -147,6 +161,7 @@ def sdmx_stream(period: Period, institution: Institution | None) -> Iterator[str
     span = f"{period.start.isoformat()}/{period.end.isoformat()}"
     fixed = {"institution": institution.code} if institution else {}
     for ind in catalogue():
+        tick()
         fig = compute(ind, period, institution_id=institution.pk if institution else None)
         pub = published(fig)
         name, unit = ind.id.upper(), str(ind.unit).upper()
@@ -160,7 +175,7 @@ def sdmx_stream(period: Period, institution: Institution | None) -> Iterator[str
                 yield writer.writerow(safe_row(row))
 
 
-def xlsx_file(period: Period, institution: Institution | None) -> Any:
+def xlsx_file(period: Period, institution: Institution | None, tick: Tick = _no_tick) -> Any:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -168,7 +183,7 @@ def xlsx_file(period: Period, institution: Institution | None) -> Any:
     sheet.append([_title(period, institution)])
     sheet.append([note()])
     sheet.append(HEADER)
-    for row in flat_rows(period, institution):
+    for row in flat_rows(period, institution, tick):
         sheet.append(
             safe_row(["" if v is None else v for v in row[:8]]) + [row[8], row[9], row[10]]
         )
@@ -284,44 +299,41 @@ def _when(report: Report) -> str:
     return timezone.localtime(report.extracted_at).strftime("%Y-%m-%d %H:%M %Z")
 
 
-# ---------------------------------------------------------------- responses
+# ---------------------------------------------------------------- files
+
+
+def file_name(fmt: str, period: Period, institution: Institution | None) -> str:
+    ext = "sdmx.csv" if fmt == "sdmx" else fmt
+    return _name(period, institution, ext)
+
+
+def export_file(
+    fmt: str, period: Period, institution: Institution | None, tick: Tick = _no_tick
+) -> Any:
+    """The export written to a temporary file (rewound), in the active language."""
+    if fmt == "xlsx":
+        return xlsx_file(period, institution, tick)
+    handle = tempfile.TemporaryFile()
+    if fmt in ("csv", "sdmx"):
+        make = csv_stream if fmt == "csv" else sdmx_stream
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        for line in make(period, institution, tick):
+            text.write(line)
+        text.flush()
+        text.detach()
+    else:
+        report = build_report(
+            period,
+            institution_id=institution.pk if institution else None,
+            institution=institution.code if institution else "",
+            tick=tick,
+        )
+        make_doc = pdf_bytes if fmt == "pdf" else docx_bytes
+        handle.write(make_doc(report, institution))
+    handle.seek(0)
+    return handle
 
 
 def _name(period: Period, institution: Institution | None, ext: str) -> str:
     who = institution.code.lower() if institution else "nacional"
     return f"amparo-informe-{who}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{ext}"
-
-
-def respond(
-    fmt: str, period: Period, *, institution: Institution | None, language: str | None
-) -> HttpResponse:
-    lang = language or translation.get_language() or "es"
-    ext = "csv" if fmt == "sdmx" else fmt
-    name = _name(period, institution, "sdmx.csv" if fmt == "sdmx" else ext)
-    disposition = f'attachment; filename="{name}"'
-    if fmt in ("csv", "sdmx"):
-        make = csv_stream if fmt == "csv" else sdmx_stream
-
-        def lines() -> Iterator[str]:
-            # The generator runs after the view returns: keep the language for every row.
-            with translation.override(lang):
-                yield from make(period, institution)
-
-        response: HttpResponse = StreamingHttpResponse(lines(), content_type=FORMATS[fmt])
-        response["Content-Disposition"] = disposition
-        return response
-    with translation.override(lang):
-        if fmt == "xlsx":
-            return FileResponse(
-                xlsx_file(period, institution), as_attachment=True, filename=name,
-                content_type=FORMATS[fmt],
-            )  # fmt: skip
-        report = build_report(
-            period,
-            institution_id=institution.pk if institution else None,
-            institution=institution.code if institution else "",
-        )
-        body = pdf_bytes(report, institution) if fmt == "pdf" else docx_bytes(report, institution)
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = disposition
-    return response

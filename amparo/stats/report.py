@@ -3,7 +3,7 @@ line, the pages and the exports)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,12 +34,16 @@ def build_report(
     *,
     institution_id: Any = None,
     institution: str = "",
+    tick: Callable[[], None] | None = None,
 ) -> Report:
-    """Compute each indicator (total and one table per allowed dimension)."""
+    """Compute each indicator (total and one table per allowed dimension); `tick` is called
+    after each one (the worker's progress)."""
     chosen = list(indicators) if indicators is not None else catalogue()
     report = Report(period=period, institution=institution)
     for ind in chosen:
         report.figures.append(compute(ind, period, institution_id=institution_id))
+        if tick is not None:
+            tick()
     return report
 
 

@@ -10,4 +10,7 @@ urlpatterns = [
     path("report/export.<slug:fmt>", views.export, name="export"),
     path("indicators/<str:indicator_id>/", views.indicator, name="indicator"),
     path("indicators/<str:indicator_id>/records/", views.records, name="records"),
+    path("computations/<uuid:job_id>/", views.computation, name="computation"),
+    path("computations/<uuid:job_id>/file", views.computation_file, name="computation_file"),
+    path("computations/<uuid:job_id>/again", views.computation_again, name="computation_again"),
 ]

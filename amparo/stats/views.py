@@ -1,32 +1,34 @@
 """Statistics pages: the catalogue with its figures (the dashboard), one indicator with its
 breakdowns, chart and monthly series, the records behind a figure, the Committee's questions,
 and the State report with its exports. Internal pages show exact counts to `stats.read` users;
-the questions page, the report and every export are suppressed (small numbers hidden)."""
+the questions page, the report and every export are suppressed (small numbers hidden).
+
+Figures are computed by the background worker (jobs.py): a page answers at once with the kept
+result, or with the progress of its computation, which it polls until the result is there."""
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from amparo.core.models import Institution
 from amparo.core.permissions import Perm, has_perm, require
 
-from . import charts, exports, queries
-from .compute import Period, compute, series
+from . import exports, queries
+from .actions import computation_request, computation_retry
+from .compute import Period
 from .forms import BreakdownForm, default_period, period_form
-from .questions import QUESTIONS, Question
-from .registry import DIMENSIONS, SECTIONS, UNIT_LABELS, catalogue, get, section_title
-from .report import build_report
-from .suppression import public_value, suppress
+from .models import Computation
+from .pages import query_string
+from .registry import DIMENSIONS
 
 
 def _period(request: HttpRequest) -> tuple[Any, Period | None, Institution | None]:
@@ -43,17 +45,27 @@ def _period(request: HttpRequest) -> tuple[Any, Period | None, Institution | Non
     return form, form.period(), form.cleaned_data.get("institution")
 
 
-def _query(period: Period, institution: Institution | None, **more: Any) -> str:
-    params: list[tuple[str, str]] = [
-        ("start", period.start.isoformat()),
-        ("end", period.end.isoformat()),
-    ]
-    if institution is not None:
-        params.append(("institution", institution.code))
-    for name, value in more.items():
-        values = value if isinstance(value, list | tuple) else [value]
-        params += [(name, str(v)) for v in values]
-    return urlencode(params)
+def _asked(period: Period, institution: Institution | None, **more: Any) -> dict[str, Any]:
+    """What a page asks the worker for, as plain JSON (the computation's key and params)."""
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "institution": institution.code if institution else "",
+        **more,
+    }
+
+
+def _language() -> str:
+    return (get_language() or "es")[:2]
+
+
+def _computation(request: HttpRequest, kind: str, params: dict[str, Any]) -> Computation:
+    return computation_request(
+        actor=request.user,  # type: ignore[arg-type]
+        kind=kind,
+        params=params,
+        language=_language(),
+    )
 
 
 @login_required
@@ -65,86 +77,18 @@ def index(request: HttpRequest) -> HttpResponse:
     if by and by not in DIMENSIONS:
         by, period = "", None
         form.add_error(None, _("Unknown breakdown."))
-    sections: list[tuple[str, list[dict[str, Any]]]] = []
-    if period is not None:
-        by_section: dict[str, list[dict[str, Any]]] = {}
-        for ind in catalogue():
-            fig = queries.figure_for(request.user, ind, period, [], institution=institution)
-            by_section.setdefault(ind.section or "other", []).append(
-                {
-                    "indicator": ind,
-                    "value": fig.value,
-                    "unit": UNIT_LABELS.get(ind.unit, ""),
-                    "url": reverse("stats:indicator", args=[ind.id])
-                    + "?"
-                    + _query(period, institution),
-                }
-            )
-        order = [code for code, _t in SECTIONS]
-        sections = [
-            (str(section_title(code)), by_section[code])
-            for code in sorted(by_section, key=lambda c: order.index(c) if c in order else 99)
-        ]
-    charts_ = _headline_charts(request, period, institution, by) if period else []
-    status = 200 if period is not None else 422
-    return render(
-        request,
-        "stats/index.html",
-        {
-            "form": form,
-            "period": period,
-            "institution": institution,
-            "sections": sections if period else [],
-            "charts": charts_,
-            "by": by,
-            "dimensions": [(code, d.title) for code, d in DIMENSIONS.items()],
-            "query": _query(period, institution) if period else "",
-        },
-        status=status,
-    )
-
-
-# The dashboard's charts: the figures people look for first.
-HEADLINE = [
-    "support_line.calls",
-    "consular.services",
-    "children.sheltered",
-    "returnees.people",
-    "trafficking.complaints",
-    "missing.nationals_abroad",
-]
-
-
-def _headline_charts(
-    request: HttpRequest, period: Period, institution: Institution | None, by: str
-) -> list[dict[str, Any]]:
-    """Each headline indicator month by month, or split by the chosen dimension."""
-    out = []
-    inst = institution.pk if institution else None
-    for ind_id in HEADLINE:
-        ind = get(ind_id)
-        if ind is None:
-            continue
-        if by and by in ind.disaggregations:
-            fig = queries.figure_for(request.user, ind, period, [(by,)], institution=institution)
-            rows = [(c.labels[0], c.value) for c in fig.tables[0].cells if c.value]
-            spec = charts.bar_spec(str(ind.title), rows, width=280) if rows else None
-            summary = fig.value
-        else:
-            points = series(ind, period, institution_id=inst)
-            spec = charts.line_spec(str(ind.title), points, width=280) if len(points) > 1 else None
-            summary = sum(v for _d, v in points) if not ind.cumulative else None
-        out.append(
-            {
-                "indicator": ind,
-                "svg": mark_safe(charts.svg(spec)) if spec else "",  # noqa: S308 - vl-convert
-                "value": summary,
-                "url": reverse("stats:indicator", args=[ind.id])
-                + "?"
-                + _query(period, institution),
-            }
-        )
-    return out
+    context: dict[str, Any] = {
+        "form": form,
+        "period": period,
+        "institution": institution,
+        "by": by,
+        "dimensions": [(code, d.title) for code, d in DIMENSIONS.items()],
+    }
+    if period is None:
+        return render(request, "stats/index.html", context, status=422)
+    context["job"] = _computation(request, "dashboard", _asked(period, institution, by=by))
+    context["query"] = query_string(period, institution)
+    return render(request, "stats/index.html", context)
 
 
 @login_required
@@ -164,57 +108,13 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
         "breakdown": breakdown,
         "period": period,
         "institution": institution,
-        "unit": UNIT_LABELS.get(ind.unit, ""),
-        "can_open": has_perm(request.user, Perm.STATS_RECORDS),
     }
-    if ok and period is not None:
-        sets = [tuple(chosen)] if chosen else [(d,) for d in allowed]
-        fig = queries.figure_for(request.user, ind, period, sets, institution=institution)
-        tables = []
-        for table in fig.tables:
-            rows = []
-            for cell in table.cells:
-                url = ""
-                if context["can_open"]:
-                    url = (
-                        reverse("stats:records", args=[ind.id])
-                        + "?"
-                        + _query(period, None, by=list(table.dimensions), key=list(cell.key))
-                    )
-                titles = [str(DIMENSIONS[d].title) for d in table.dimensions]
-                rows.append(
-                    {
-                        "labels": list(zip(titles, cell.labels, strict=True)),
-                        "value": cell.value,
-                        "url": url,
-                    }
-                )
-            chart = ""
-            if len(table.dimensions) == 1 and any(c.value for c in table.cells):
-                title = str(DIMENSIONS[table.dimensions[0]].title)
-                spec = charts.bar_spec(title, [(c.labels[0], c.value) for c in table.cells])
-                chart = mark_safe(charts.svg(spec))  # noqa: S308 - rendered by vl-convert
-            tables.append(
-                {
-                    "titles": [DIMENSIONS[d].title for d in table.dimensions],
-                    "rows": rows,
-                    "total": table.total,
-                    "chart": chart,
-                }
-            )
-        points = series(ind, period, institution_id=institution.pk if institution else None)
-        context.update(
-            figure=fig,
-            tables=tables,
-            series=points,
-            series_chart=mark_safe(  # noqa: S308 - rendered by vl-convert
-                charts.svg(charts.line_spec(_("By month"), points))
-            )
-            if len(points) > 1
-            else "",
-            total_url=reverse("stats:records", args=[ind.id]) + "?" + _query(period, None),
-        )
-    return render(request, "stats/indicator.html", context, status=200 if ok else 422)
+    if not ok or period is None:
+        return render(request, "stats/indicator.html", context, status=422)
+    can_open = has_perm(request.user, Perm.STATS_RECORDS)
+    params = _asked(period, institution, indicator=ind.id, by=chosen, can_open=can_open)
+    context["job"] = _computation(request, "indicator", params)
+    return render(request, "stats/indicator.html", context)
 
 
 @login_required
@@ -258,34 +158,6 @@ def records(request: HttpRequest, indicator_id: str) -> HttpResponse:
     )
 
 
-def _answer(question: Question, period: Period) -> list[dict[str, Any]]:
-    """Each indicator of a question: its published value and, for a rate, the successful
-    share (only when no cell behind it is small enough to be hidden)."""
-    out = []
-    for ind_id in question.indicators:
-        ind = get(ind_id)
-        if ind is None:
-            continue
-        by_outcome = bool(question.rate_of) and "outcome" in ind.disaggregations
-        fig = compute(ind, period, [("outcome",)] if by_outcome else [])
-        rate = None
-        if by_outcome and fig.value:
-            shown = suppress(fig.tables[0])
-            if shown.total is not None and all(v is not None for _k, _l, v in shown.cells):
-                good = sum(c.value for c in fig.tables[0].cells if c.key[0] in question.rate_of)
-                rate = round(100 * good / fig.value)
-        out.append(
-            {
-                "indicator": ind,
-                "value": public_value(fig.value, ind),
-                "recorded": fig.value > 0,
-                "rate": rate,
-                "unit": UNIT_LABELS.get(ind.unit, ""),
-            }
-        )
-    return out
-
-
 @login_required
 def questions(request: HttpRequest) -> HttpResponse:
     """Each data question of the Committee, answered by indicators (suppressed: this page is
@@ -294,17 +166,11 @@ def questions(request: HttpRequest) -> HttpResponse:
     form, period, _inst = _period(request)
     if period is None:
         return render(request, "stats/questions.html", {"form": form}, status=422)
-    # The asylum question asks for five years: its answer covers the five years to the end.
-    answers = []
-    for q in QUESTIONS:
-        span = period
-        if q.code == "asylum":
-            span = Period(date(period.end.year - 4, 1, 1), period.end)
-        answers.append({"question": q, "period": span, "answers": _answer(q, span)})
+    job = _computation(request, "questions", _asked(period, None))
     return render(
         request,
         "stats/questions.html",
-        {"form": form, "period": period, "items": answers, "query": _query(period, None)},
+        {"form": form, "period": period, "job": job, "query": query_string(period, None)},
     )
 
 
@@ -315,20 +181,14 @@ def report(request: HttpRequest) -> HttpResponse:
     form, period, institution = _period(request)
     if period is None:
         return render(request, "stats/report.html", {"form": form}, status=422)
-    built = build_report(
-        period,
-        institution_id=institution.pk if institution else None,
-        institution=institution.code if institution else "",
-    )
     return render(
         request,
         "stats/report.html",
         {
             "form": form,
             "period": period,
-            "report": built,
-            "sections": exports.published_sections(built),
-            "query": _query(period, institution),
+            "job": _computation(request, "report", _asked(period, institution)),
+            "query": query_string(period, institution),
             "formats": exports.FORMATS,
         },
     )
@@ -336,6 +196,8 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """An export of the State report: the file when the worker has it ready (and the data has
+    not changed since), else a page that follows its progress and then offers the file."""
     require(request.user, Perm.STATS_READ)
     if fmt not in exports.FORMATS:
         raise Http404
@@ -343,9 +205,63 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if period is None:
         return render(request, "stats/report.html", {"form": form}, status=422)
     lang = request.GET.get("lang", "")
-    return exports.respond(
-        fmt,
-        period,
-        institution=institution,
-        language=lang if lang in ("es", "en") else None,
+    job = computation_request(
+        actor=request.user,  # type: ignore[arg-type]
+        kind=Computation.Kind.EXPORT,
+        params=_asked(period, institution, fmt=fmt),
+        language=lang if lang in ("es", "en") else _language(),
     )
+    if job.status == Computation.Status.DONE and job.file:
+        return _download(job)
+    return render(
+        request,
+        "stats/export.html",
+        {"job": job, "fmt": fmt, "period": period, "query": query_string(period, institution)},
+    )
+
+
+def _job(request: HttpRequest, job_id: uuid.UUID) -> Computation:
+    require(request.user, Perm.STATS_READ)
+    job = Computation.objects.filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    if job.params.get("can_open"):
+        # Its tables link to the records behind each figure: only for those who may open them.
+        require(request.user, Perm.STATS_RECORDS)
+    return job
+
+
+def _download(job: Computation) -> FileResponse:
+    fmt = job.params.get("fmt", "")
+    name = job.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=exports.FORMATS.get(fmt, "application/octet-stream"),
+    )
+
+
+@login_required
+def computation(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """The state of a computation (polled by its page): progress, the result, or the failure."""
+    job = _job(request, job_id)
+    template = "stats/_export_status.html" if job.kind == "export" else "stats/_computation.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def computation_file(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """The last good file of an export (also while a newer one is being written)."""
+    job = _job(request, job_id)
+    if job.kind != Computation.Kind.EXPORT or not job.file:
+        raise Http404
+    return _download(job)
+
+
+@login_required
+@require_POST
+def computation_again(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Try a failed computation again; back to the page that asked for it."""
+    job = computation_retry(actor=request.user, job=_job(request, job_id))  # type: ignore[arg-type]
+    return redirect(job.get_absolute_url())
