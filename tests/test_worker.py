@@ -58,3 +58,26 @@ def test_import_runs_in_the_background_worker(live_reference, settings, make_use
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and SupportContact.objects.count() == 3
+
+
+def test_duplicates_of_people_from_a_known_municipality_are_proposed_by_the_worker(
+    live_reference, settings, make_user
+):
+    """Every person saved queues `match_person`; the worker proposes the likely duplicate.
+    (Once, every such task failed on the place of origin and the queue stayed empty.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    from amparo.core.models import Role
+    from amparo.matching.models import MatchCandidate
+
+    from .test_matching_pages import family
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    people = family(make_user(Role.SUPERVISOR, "MINEX"))
+    queued = DBTaskResult.objects.filter(task_path="amparo.matching.tasks.match_person")
+    assert queued.count() >= 4  # one per person registered (and per change)
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert not queued.exclude(status="SUCCESSFUL").exists()
+    pair = MatchCandidate.objects.get()
+    assert {pair.person_a_id, pair.person_b_id} == {people.missing.pk, people.found.pk}
+    assert pair.explanation["origin"]  # the place of origin compared, by its name

@@ -435,8 +435,9 @@ def person_records(queryset: Iterable[Any]) -> list[dict[str, str]]:
                 "nationality": getattr(person.nationality, "alpha3", "") or ""
                 if person.nationality
                 else "",
-                "origin_department": municipality.department.name_es if municipality else "",
-                "origin_municipality": municipality.name_es if municipality else "",
+                # Departments and municipalities have one name (INE's), not a Spanish/English pair.
+                "origin_department": municipality.department.name if municipality else "",
+                "origin_municipality": municipality.name if municipality else "",
                 "document_number": documents[0].number_normalized if documents else "",
             }
         )
