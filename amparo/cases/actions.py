@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
@@ -26,6 +27,7 @@ from amparo.core.permissions import Perm, has_perm, require
 from amparo.people.models import HouseholdMember, Involvement, Person
 from amparo.people.queries import persons_visible_to
 
+from .labels import closure_reason_label, form_title, task_title
 from .models import (
     Approval,
     Attachment,
@@ -38,7 +40,7 @@ from .models import (
     ServiceKind,
     Task,
 )
-from .protocol import Protocol, TransitionSpec, protocol_get
+from .protocol import Protocol, TransitionSpec, protocol_get, text
 from .queries import cases_owned_by
 
 T = TypeVar("T")
@@ -194,7 +196,9 @@ def _transition_errors(
     if case.closed_at is not None:
         return {"transition": [_("The case is closed.")]}
     if spec is None or case.stage not in spec.sources:
-        allowed = ", ".join(t.code for t in protocol.transitions_from(case.stage)) or "—"
+        allowed = (
+            ", ".join(text(t.name) for t in protocol.transitions_from(case.stage)) or "—"
+        )
         return {
             "transition": [
                 _("This step is not possible from the current stage. Possible: %(list)s.")
@@ -210,16 +214,23 @@ def _transition_errors(
     missing_tasks = [t for t in spec.requires_tasks if t not in done]
     if missing_tasks:
         errors["tasks"] = [
-            _("Finish these tasks first: %(list)s.") % {"list": ", ".join(missing_tasks)}
+            _("Finish these tasks first: %(list)s.")
+            % {"list": ", ".join(task_title(protocol, t) for t in missing_tasks)}
         ]
     missing_forms = [f for f in spec.requires_forms if f not in case.data]
     if missing_forms:
         errors["forms"] = [
-            _("Fill in these forms first: %(list)s.") % {"list": ", ".join(missing_forms)}
+            _("Fill in these forms first: %(list)s.")
+            % {"list": ", ".join(form_title(protocol, f) for f in missing_forms)}
         ]
     if spec.closure and protocol.closure_reasons and closure_reason not in protocol.closure_reasons:
         errors["closure_reason"] = [
-            _("Choose a closure reason: %(list)s.") % {"list": ", ".join(protocol.closure_reasons)}
+            _("Choose a closure reason: %(list)s.")
+            % {
+                "list": ", ".join(
+                    closure_reason_label(r, protocol) for r in protocol.closure_reasons
+                )
+            }
         ]
     return errors
 
@@ -669,6 +680,26 @@ def referral_decide(
     return _attempt(actor, "referral.decide", referral_id, body)
 
 
+def _site_closed_on(site: Site, day: date) -> str:
+    """Why no service can be given at ``site`` on ``day`` ("" when it is open): a mobile
+    consulate serves only between its first and last day."""
+    if site.opens_on is None or (
+        site.opens_on <= day and (site.closes_on is None or day <= site.closes_on)
+    ):
+        return ""
+    first = date_format(site.opens_on, "SHORT_DATE_FORMAT")
+    if site.closes_on is None:
+        return _("“%(site)s” opens on %(first)s: the service date cannot be before.") % {
+            "site": site.name,
+            "first": first,
+        }
+    last = date_format(site.closes_on, "SHORT_DATE_FORMAT")
+    return _(
+        "“%(site)s” serves from %(first)s to %(last)s: the service date must be one of those "
+        "days."
+    ) % {"site": site.name, "first": first, "last": last}
+
+
 def service_record(
     *,
     actor: User,
@@ -699,6 +730,8 @@ def service_record(
     when = delivered_at or timezone.now()
     if when > timezone.now():
         errors["delivered_at"] = [_("A service cannot be delivered in the future.")]
+    elif site is not None and (closed := _site_closed_on(site, timezone.localdate(when))):
+        errors["delivered_at"] = [closed]
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
