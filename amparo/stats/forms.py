@@ -12,35 +12,53 @@ from .compute import Period
 from .registry import DIMENSIONS
 
 
-def latest_record_day() -> date | None:
-    """The day of the newest service, case or civil act (indexed dates: cheap)."""
+def latest_record_day(before: date | None = None) -> date | None:
+    """The day of the newest service, case, civil act or flow count (before a day, if given);
+    on indexed dates only, so it is cheap."""
+    from datetime import datetime, time
+
     from django.db.models import Max
     from django.utils import timezone
 
     from amparo.assistance.models import CivilRegistration
     from amparo.cases.models import Case, ServiceDelivery
+    from amparo.flows.models import FlowCount
 
+    moment_limit = {}
+    day_limit = {}
+    if before is not None:
+        edge = datetime.combine(before, time.min, tzinfo=timezone.get_current_timezone())
+        moment_limit, day_limit = {"lt": edge}, {"lt": before}
     days: list[date] = []
-    for moment in (
-        ServiceDelivery.objects.aggregate(m=Max("delivered_at"))["m"],
-        Case.objects.aggregate(m=Max("opened_at"))["m"],
-    ):
+    for model, name in ((ServiceDelivery, "delivered_at"), (Case, "opened_at")):
+        limit = {f"{name}__{k}": v for k, v in moment_limit.items()}
+        moment = model.objects.filter(**limit).aggregate(m=Max(name))["m"]
         if moment is not None:
             days.append(timezone.localtime(moment).date())
-    recorded = CivilRegistration.objects.aggregate(m=Max("recorded_on"))["m"]
-    if recorded is not None:
-        days.append(recorded)
+    for model, name in ((CivilRegistration, "recorded_on"), (FlowCount, "date")):
+        limit = {f"{name}__{k}": v for k, v in day_limit.items()}
+        day = model.objects.filter(**limit).aggregate(m=Max(name))["m"]
+        if day is not None:
+            days.append(day)
     return max(days) if days else None
 
 
 def default_period(today: date | None = None) -> Period:
-    """The last full calendar year before the newest records: what a periodic report usually
-    covers (in production the last calendar year; on old data, such as the national demo of
-    2018–March 2019, its last full year)."""
-    year = (today or date.today()).year - 1
-    latest = latest_record_day()
-    if latest is not None and latest.year - 1 < year:
-        year = latest.year - 1
+    """The latest full calendar year with records, never an empty one: what a periodic report
+    usually covers. The current year's records are left out (it is not over), unless they are
+    the only ones: then the year so far. A last year whose records stop early (the national
+    demo's 2018 to March 2019) gives way to the full year before it (2018)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    newest = latest_record_day(before=date(today.year, 1, 1))
+    if newest is None:
+        return Period(date(today.year, 1, 1), today)
+    year = newest.year
+    if newest.month < 12:
+        earlier = latest_record_day(before=date(year, 1, 1))
+        if earlier is not None and earlier.year == year - 1:
+            year -= 1
     return Period(date(year, 1, 1), date(year, 12, 31))
 
 

@@ -25,7 +25,7 @@ from amparo.core.permissions import Perm, has_perm, require
 from . import exports, queries
 from .actions import computation_request, computation_retry
 from .compute import Period
-from .forms import BreakdownForm, default_period, period_form
+from .forms import BreakdownForm, period_form
 from .models import Computation
 from .pages import query_string
 from .registry import DIMENSIONS
@@ -39,7 +39,7 @@ def _period(request: HttpRequest) -> tuple[Any, Period | None, Institution | Non
         code = request.GET.get("institution", "")
         if code:
             inst = Institution.objects.filter(code=code).first()
-        return form, default_period(), inst
+        return form, Period(form.initial["start"], form.initial["end"]), inst
     if not form.is_valid():
         return form, None, None
     return form, form.period(), form.cleaned_data.get("institution")
