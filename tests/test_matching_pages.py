@@ -5,6 +5,7 @@ and the background proposals all failed, while tests on people without one passe
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -189,3 +190,43 @@ def test_possible_matches_of_remains_among_reports_of_people_with_a_municipality
     )
     assert response.status_code == 200
     assert "No se pudieron buscar" not in response.content.decode()
+
+
+def engine_down(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("el motor de coincidencias no responde")
+
+
+UNAVAILABLE = "No se pudieron buscar posibles coincidencias: el motor de coincidencias falló."
+
+
+@pytest.mark.parametrize("page", ["report", "request", "remains"])
+def test_a_failing_engine_leaves_the_page_answering_and_saying_so(
+    page, make_user, monkeypatch, caplog
+):
+    """Possible matches are an optional part: the page answers 200, says in Spanish what is
+    missing and why (never "no matches found"), and the log has the traceback."""
+    forensic = make_user(Role.CASEWORKER, "INACIF")
+    people = family(forensic)
+    report = missing_report(forensic, people.missing)
+    if page == "report":
+        url = reverse("tracing:report_detail", args=[report.pk])
+    elif page == "request":
+        url = reverse("tracing:request_detail", args=[tracing_request(forensic, people.sister).pk])
+    else:
+        remains = actions.remains_record(
+            actor=forensic,
+            data=actions.RemainsInput(
+                reference="R-9", found_on=date(2026, 2, 1), found_country="GT", found_place="Petén"
+            ),
+        )
+        url = reverse("tracing:remains_detail", args=[remains.pk])
+    monkeypatch.setattr("amparo.matching.engine.link", engine_down)
+    with caplog.at_level(logging.ERROR, logger="amparo.pages"):
+        response = signed_in(forensic).get(url + "?matches=1")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert UNAVAILABLE in text
+    assert "No se encontraron posibles coincidencias" not in text
+    assert 'id="matches-heading"' in text and "?matches=1" in text  # may be asked again
+    failures = [r for r in caplog.records if r.name == "amparo.pages"]
+    assert failures and failures[0].exc_info[0] is RuntimeError

@@ -19,13 +19,17 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
+from .jobs import failed_recently, health_cached, sees_job_failures, worker_state
 from .models import Role
 from .permissions import Perm, has_perm
 from .queries import audit_search, break_glass_reads
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
+    """Liveness, and the background work's state in counts and times only (the page is open,
+    so no names, no error texts): tasks failed in the last 24 hours, tasks waiting, and whether
+    the worker was seen recently. Figures at most 30 s old, so polling stays cheap."""
+    return JsonResponse({"status": "ok", **health_cached()})
 
 
 @login_required
@@ -78,6 +82,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
         context.update(recs_panel(user))
     context["stats_links"] = has_perm(user, Perm.STATS_READ)
+    if sees_job_failures(user):  # those who keep the worker running are told of its failures
+        context["failed_jobs"] = failed_recently()
+        context["worker"] = worker_state()
     if has_perm(user, Perm.PERSON_MERGE):
         from amparo.matching.review import candidates_for
 

@@ -1,11 +1,14 @@
 """Detection in the django-tasks database worker (`manage.py db_worker`)."""
 
-from django_tasks import task
+from django.utils.translation import gettext_lazy as _
+
+from amparo.core.jobs import job
 
 from .models import DetectionRun
 
 
-@task()
+# Not retried: a failed run is marked failed on the DetectionRun, which a second try would skip.
+@job(_("Detection of unusual migratory flows"), retry=False)
 def detection_task(run_id: str) -> str:
     """Run a queued detection (enqueued on demand, or daily by cron/systemd timer via
     `manage.py flows run --enqueue`)."""

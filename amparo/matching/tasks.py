@@ -1,11 +1,13 @@
 """Matching in the background (django-tasks database worker)."""
 
-from django_tasks import task
+from django.utils.translation import gettext_lazy as _
+
+from amparo.core.jobs import job
 
 from .review import candidates_refresh
 
 
-@task()
+@job(_("Duplicate proposals for a person"), retry=True)  # proposing twice changes nothing
 def match_person(person_id: str) -> int:
     """Propose the likely duplicates of a person registered or changed."""
     import uuid

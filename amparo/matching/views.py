@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -15,9 +16,12 @@ from django.views.decorators.http import require_POST
 
 from amparo.core.errors import InvalidInput
 from amparo.core.forms import ActionErrors
+from amparo.core.jobs import WorkerState, failures_count, worker_state
+from amparo.core.optional import optional_part
 
 from .models import MatchCandidate
 from .review import candidate_decide, candidate_get, candidates_for
+from .tasks import match_person
 
 PAGE = 50
 
@@ -46,7 +50,29 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "matching/queue.html",
-        {"rows": rows, "status": status, "statuses": MatchCandidate.Status.choices},
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": MatchCandidate.Status.choices,
+            "proposing": optional_part(
+                proposals_state,
+                name="matching proposals state",
+                message=_("Whether duplicates are being proposed could not be checked."),
+            ),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ProposalsState:
+    failed: int  # runs of the proposal task that failed in the last 24 hours
+    worker: WorkerState
+
+
+def proposals_state() -> ProposalsState:
+    """Reviewers are told when the list may be incomplete: proposals failing, or no worker."""
+    return ProposalsState(
+        failed=failures_count(task_path=match_person.module_path), worker=worker_state()
     )
 
 

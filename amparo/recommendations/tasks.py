@@ -11,9 +11,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django.utils.translation import gettext_lazy
 
 from amparo.core.audit import audit_record
+from amparo.core.jobs import job
 
 from .models import FocalPoint, FollowUpAction, Indicator, Reminder
 
@@ -86,6 +87,7 @@ def send_reminders(today: date | None = None) -> int:
     return sent
 
 
-@task()
+# Retried: each reminder is recorded once per due date, so a second try sends no duplicate.
+@job(gettext_lazy("Reminders of recommendation due dates"), retry=True)
 def send_reminders_task() -> int:
     return send_reminders()

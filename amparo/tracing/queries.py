@@ -19,7 +19,6 @@ with `stats.read` they cover the network, otherwise what the actor sees.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +33,6 @@ from amparo.core.models import User
 from amparo.core.permissions import Perm, has_perm
 
 from .models import MissingReport, SearchRequest, TracingRequest, UnidentifiedRemains
-
-logger = logging.getLogger(__name__)
 
 
 def home_country() -> str:
@@ -252,17 +249,13 @@ def _remains_record(remains: UnidentifiedRemains) -> dict[str, str]:
 
 
 def _link(left: list[dict[str, str]], right: list[dict[str, str]], model: str) -> list[Any]:
-    """The matching engine's candidates; none (and a warning in the log) if it fails, so a
-    page never breaks because matching does."""
+    """The matching engine's candidates. A failure is raised, not taken for "no match": the
+    page shows the panel as unavailable and logs why (tracing.views._possible_matches)."""
     if not left or not right:
         return []
-    try:
-        from amparo.matching.engine import link
+    from amparo.matching.engine import link
 
-        return link(left, right, model=model, top=MATCH_TOP)
-    except Exception:  # noqa: BLE001 - matching proposes; a failure proposes nothing
-        logger.warning("matching failed", exc_info=True)
-        return []
+    return link(left, right, model=model, top=MATCH_TOP)
 
 
 def report_matches(actor: User, report: MissingReport) -> list[PossibleMatch]:

@@ -5,6 +5,7 @@ the page again with each message at its field (422), a lost race saves nothing (
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -24,6 +25,7 @@ from amparo.assistance.views import _countries
 from amparo.core.errors import Conflict, InvalidInput, NotFound
 from amparo.core.forms import form_response, submit
 from amparo.core.models import Site, User
+from amparo.core.optional import Unavailable, optional_part
 from amparo.core.permissions import Perm, has_perm, require
 from amparo.people.picker import person_picker, picker_query, visible_people
 from amparo.people.queries import person_search
@@ -123,6 +125,27 @@ def _page(request: HttpRequest, records: Any) -> Any:
 def _asked(request: HttpRequest) -> bool:
     """Possible matches are looked for when asked (the engine takes a moment)."""
     return request.method == "GET" and request.GET.get("matches") == "1"
+
+
+def _possible_matches(
+    request: HttpRequest, find: Callable[[], list[queries.PossibleMatch]]
+) -> dict[str, Any]:
+    """The possible-matches panel: looked for when asked. Matching is an optional part of the
+    page: if it fails, the page still answers and says so, and the log has the traceback."""
+    if not _asked(request):
+        return {"matches": None}
+    found = optional_part(
+        find,
+        name="tracing possible matches",
+        message=_(
+            "Possible matches could not be looked for: the matching engine failed. The error "
+            "has been recorded for the technical team. The rest of this page is complete; try "
+            "again later."
+        ),
+    )
+    if isinstance(found, Unavailable):
+        return {"matches": [], "matches_unavailable": found.message}
+    return {"matches": found}
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:
@@ -256,7 +279,7 @@ def _report_page(
         "may_write": may_write,
         "own": report.institution_id == actor.institution_id,
         "remains": list(queries.remains_visible_to(actor).filter(report=report)),
-        "matches": queries.report_matches(actor, report) if _asked(request) else None,
+        **_possible_matches(request, lambda: queries.report_matches(actor, report)),
     }
     if may_write and missing:
         context["search_form"] = (
@@ -522,7 +545,7 @@ def _remains_page(
         "history": _history(record),
         "conflict": conflict,
         "errors": _summary(keep),
-        "matches": queries.remains_matches(actor, record) if _asked(request) else None,
+        **_possible_matches(request, lambda: queries.remains_matches(actor, record)),
     }
     if may_write and (record.institution_id == actor.institution_id or queries.is_forensic(actor)):
         context["burial_form"] = (
@@ -714,7 +737,7 @@ def _request_page(
         "history": _history(record),
         "conflict": conflict,
         "errors": _summary(keep),
-        "matches": queries.tracing_matches(actor, record) if _asked(request) else None,
+        **_possible_matches(request, lambda: queries.tracing_matches(actor, record)),
         "relations": TracingCandidate.Relation.choices,
     }
     if may_write:
