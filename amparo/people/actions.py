@@ -34,11 +34,12 @@ from .models import (
     PersonSearchToken,
     Relation,
     RelationKind,
+    RelationToHead,
     Sex,
     Vulnerability,
     VulnerabilityMarker,
 )
-from .queries import persons_visible_to
+from .queries import households_visible_to, persons_visible_to
 from .text import name_tokens, normalize_document_number
 
 MAX_AGE = 120
@@ -573,25 +574,258 @@ def relation_add(
     return relation
 
 
-def household_create(
-    *, actor: User, label: str, member_ids: list[uuid.UUID], head_id: uuid.UUID | None = None
-) -> Household:
-    require(actor, Perm.PERSON_WRITE)
-    if not label.strip():
+# --- households -----------------------------------------------------------------------------
+# A household is shared like a person: whoever holds one of its members may see and manage it
+# (people.queries.households_visible_to). Members are people the actor holds; each member but
+# the head has a relation to the head. Every change is audited on each member's record, so it
+# shows on their timelines.
+
+
+def _relation_errors(relation: str, *, field: str) -> dict[str, list[str]]:
+    if relation and relation not in RelationToHead.values:
+        return {field: [_("Unknown relation “%(value)s”.") % {"value": relation}]}
+    return {}
+
+
+def _household_label(label: str) -> str:
+    label = _clean_text(label)
+    if not label:
         raise InvalidInput.field("label", _("Name the household."))
+    if len(label) > 200:
+        raise InvalidInput.field("label", _("At most %(n)s characters.") % {"n": 200})
+    return label
+
+
+def _household_for_update(actor: User, household_id: uuid.UUID) -> Household:
+    household = (
+        households_visible_to(actor).select_for_update().filter(pk=household_id).first()
+    )
+    if household is None:
+        raise NotFound
+    return household
+
+
+def _member(household: Household, person_id: uuid.UUID) -> HouseholdMember:
+    member = HouseholdMember.objects.filter(household=household, person_id=person_id).first()
+    if member is None:
+        raise InvalidInput.field("person", _("This person is not a member of the household."))
+    return member
+
+
+def _audit_household(
+    actor: User, action: str, household: Household, person_ids: list[uuid.UUID], **detail: Any
+) -> None:
+    for pid in person_ids:
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=household,
+            person_id=pid,
+            detail={"household": str(household.pk), "label": household.label, **detail},
+        )
+
+
+def household_create(
+    *,
+    actor: User,
+    label: str,
+    member_ids: list[uuid.UUID],
+    head_id: uuid.UUID | None = None,
+    relations: dict[uuid.UUID, str] | None = None,
+) -> Household:
+    """A household of people the actor holds, headed by `head_id` (the first member if not
+    given); `relations` gives each other member's relation to the head."""
+    require(actor, Perm.PERSON_WRITE)
+    label = _household_label(label)
+    member_ids = list(dict.fromkeys(member_ids))
+    relations = relations or {}
     if not member_ids:
         raise InvalidInput.field("members", _("A household needs at least one member."))
+    head_id = head_id or member_ids[0]
+    if head_id not in member_ids:
+        raise InvalidInput.field("head", _("The head of household must be one of its members."))
+    errors: dict[str, list[str]] = {}
+    for i, pid in enumerate(member_ids):
+        errors.update(_relation_errors(relations.get(pid, ""), field=f"members[{i}].relation"))
+    if errors:
+        raise InvalidInput(errors)
     with transaction.atomic():
-        members = [_visible_for_update(actor, pid) for pid in dict.fromkeys(member_ids)]
-        household = Household.objects.create(label=label.strip()[:200])
+        members = []
+        for i, pid in enumerate(member_ids):
+            try:
+                members.append(_visible_for_update(actor, pid))
+            except NotFound as exc:
+                raise InvalidInput.field(
+                    f"members[{i}].person", _("No such person in your records.")
+                ) from exc
+        household = Household.objects.create(label=label)
         HouseholdMember.objects.bulk_create(
-            HouseholdMember(household=household, person=p, is_head=(p.pk == head_id))
+            HouseholdMember(
+                household=household,
+                person=p,
+                is_head=(p.pk == head_id),
+                relation_to_head="" if p.pk == head_id else relations.get(p.pk, ""),
+            )
             for p in members
         )
-        for person in members:
+        audit_record(
+            actor=actor,
+            action="household.create",
+            obj=household,
+            detail={"members": len(members), "head": str(head_id)},
+        )
+        _audit_household(actor, "household.member_add", household, [p.pk for p in members])
+    return household
+
+
+def household_rename(*, actor: User, household_id: uuid.UUID, label: str) -> Household:
+    require(actor, Perm.PERSON_WRITE)
+    label = _household_label(label)
+    with transaction.atomic():
+        household = _household_for_update(actor, household_id)
+        if household.label != label:
+            before = household.label
+            household.label = label
+            household.save(update_fields=["label"])
             audit_record(
-                actor=actor, action="household.member_add", obj=household, person_id=person.pk
+                actor=actor,
+                action="household.rename",
+                obj=household,
+                detail={"before": before, "after": label},
             )
+    return household
+
+
+def household_member_add(
+    *, actor: User, household_id: uuid.UUID, person_id: uuid.UUID, relation: str
+) -> HouseholdMember:
+    """Add a person the actor holds to the household, with their relation to the head."""
+    require(actor, Perm.PERSON_WRITE)
+    errors = _relation_errors(relation, field="relation")
+    if not relation:
+        errors["relation"] = [_("Say how this person is related to the head of household.")]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        household = _household_for_update(actor, household_id)
+        try:
+            person = _visible_for_update(actor, person_id)
+        except NotFound as exc:
+            raise InvalidInput.field("person", _("No such person in your records.")) from exc
+        if HouseholdMember.objects.filter(household=household, person=person).exists():
+            raise InvalidInput.field("person", _("This person is already a member."))
+        member = HouseholdMember.objects.create(
+            household=household, person=person, relation_to_head=relation
+        )
+        _audit_household(actor, "household.member_add", household, [person.pk], relation=relation)
+    return member
+
+
+def household_member_relation(
+    *, actor: User, household_id: uuid.UUID, person_id: uuid.UUID, relation: str
+) -> HouseholdMember:
+    """Correct a member's relation to the head (e.g. after the head changed)."""
+    require(actor, Perm.PERSON_WRITE)
+    errors = _relation_errors(relation, field="relation")
+    if not relation:
+        errors["relation"] = [_("Say how this person is related to the head of household.")]
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        household = _household_for_update(actor, household_id)
+        member = _member(household, person_id)
+        if member.is_head:
+            raise InvalidInput.field(
+                "relation", _("The head of household has no relation to themselves.")
+            )
+        if not persons_visible_to(actor).filter(pk=person_id).exists():
+            raise InvalidInput.field("person", _("No such person in your records."))
+        before = member.relation_to_head
+        if before != relation:
+            member.relation_to_head = relation
+            member.save(update_fields=["relation_to_head"])
+            _audit_household(
+                actor, "household.member_relation", household, [person_id],
+                before=before, after=relation,
+            )  # fmt: skip
+    return member
+
+
+def household_member_remove(
+    *, actor: User, household_id: uuid.UUID, person_id: uuid.UUID
+) -> Household:
+    """Take a person out of the household (they moved away, or were added in error).
+
+    The head is not removed while others remain: name the new head first. The membership row
+    goes; the audit entry on the person's record keeps who was in the household and until when.
+    """
+    require(actor, Perm.PERSON_WRITE)
+    with transaction.atomic():
+        household = _household_for_update(actor, household_id)
+        if not persons_visible_to(actor).filter(pk=person_id).exists():
+            raise InvalidInput.field("person", _("No such person in your records."))
+        member = _member(household, person_id)
+        others = HouseholdMember.objects.filter(household=household).exclude(pk=member.pk)
+        if not others.exists():
+            raise InvalidInput.field(
+                "person", _("A household needs at least one member: this is the last one.")
+            )
+        if member.is_head:
+            raise InvalidInput.field(
+                "person", _("Name another head of household before removing this person.")
+            )
+        relation = member.relation_to_head
+        member.delete()
+        _audit_household(
+            actor, "household.member_remove", household, [person_id], relation=relation
+        )
+    return household
+
+
+def household_head_change(
+    *,
+    actor: User,
+    household_id: uuid.UUID,
+    head_id: uuid.UUID,
+    former_head_relation: str,
+) -> Household:
+    """Make another member the head; the former head stays, related to the new head as
+    `former_head_relation`. The other members' relations are kept: check them."""
+    require(actor, Perm.PERSON_WRITE)
+    errors = _relation_errors(former_head_relation, field="former_head_relation")
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        household = _household_for_update(actor, household_id)
+        if not persons_visible_to(actor).filter(pk=head_id).exists():
+            raise InvalidInput.field("head", _("No such person in your records."))
+        try:
+            new_head = _member(household, head_id)
+        except InvalidInput as exc:
+            raise InvalidInput.field(
+                "head", _("The head of household must be one of its members.")
+            ) from exc
+        if new_head.is_head:
+            return household
+        former = HouseholdMember.objects.filter(household=household, is_head=True).first()
+        if former is not None and not former_head_relation:
+            raise InvalidInput.field(
+                "former_head_relation",
+                _("Say how the former head is related to the new head of household."),
+            )
+        if former is not None:
+            # One head per household (a unique constraint): step the former head down first.
+            former.is_head = False
+            former.relation_to_head = former_head_relation
+            former.save(update_fields=["is_head", "relation_to_head"])
+        new_head.is_head = True
+        new_head.relation_to_head = ""
+        new_head.save(update_fields=["is_head", "relation_to_head"])
+        changed = [head_id] + ([former.person_id] if former is not None else [])
+        _audit_household(
+            actor, "household.head_change", household, changed,
+            head=str(head_id), former_head=str(former.person_id) if former else "",
+        )  # fmt: skip
     return household
 
 

@@ -4,17 +4,27 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from amparo.core.audit import audit_record
+from amparo.core.pagination import COUNT_CAP, MAX_OFFSET
 from amparo.core.pagination import CappedLimitOffsetPagination as LimitOffsetPagination
 from amparo.core.permissions import Perm, require
 
 from . import actions
 from .models import Person
-from .queries import person_get, person_search, persons_visible_to
+from .queries import (
+    HouseholdView,
+    household_get,
+    household_views,
+    households_visible_to,
+    person_get,
+    person_search,
+    persons_visible_to,
+)
 
 router = Router(tags=["people"])
 
@@ -303,3 +313,202 @@ def persons_merge(request: HttpRequest, person_id: uuid.UUID, payload: MergeIn) 
 @router.post("/person-merges/{merge_id}/undo", response=MergeOut, summary="Undo a merge")
 def person_merges_undo(request: HttpRequest, merge_id: int, payload: UndoIn) -> object:
     return actions.person_unmerge(actor=request.user, merge_id=merge_id, reason=payload.reason)
+
+
+# --- households -----------------------------------------------------------------------------
+# The same actions as the household pages. A household is visible while one of its members
+# is; only the members the caller may see are listed.
+
+
+class HouseholdMemberIn(Schema):
+    person: uuid.UUID
+    relation: str = Field(
+        "",
+        max_length=20,
+        description="Relation to the head: spouse, child, stepchild, parent, sibling, "
+        "grandchild, grandparent, relative or non_relative (empty for the head)",
+    )
+
+
+class HouseholdCreateIn(Schema):
+    label: str = Field(..., min_length=1, max_length=200, examples=["Hogar Cux Tzul"])
+    head: uuid.UUID = Field(..., description="One of the members")
+    members: list[HouseholdMemberIn] = Field(..., min_length=1, max_length=30)
+
+
+class HouseholdPatchIn(Schema):
+    label: str | None = Field(None, min_length=1, max_length=200)
+    head: uuid.UUID | None = Field(None, description="Another member becomes the head")
+    former_head_relation: str = Field(
+        "", max_length=20, description="With `head`: the former head's relation to the new one"
+    )
+
+
+class HouseholdRelationIn(Schema):
+    relation: str = Field(..., min_length=1, max_length=20)
+
+
+class HouseholdMemberOut(Schema):
+    person: uuid.UUID
+    full_name: str
+    is_head: bool
+    relation: str
+    relation_label: str
+
+
+class HouseholdOut(Schema):
+    id: uuid.UUID
+    label: str
+    created_at: datetime
+    head: uuid.UUID | None
+    members: list[HouseholdMemberOut]
+
+
+class HouseholdPage(Schema):
+    items: list[HouseholdOut]
+    count: int = Field(..., description=f"Exact up to {COUNT_CAP}; {COUNT_CAP + 1} means more")
+
+
+class HouseholdFilters(Schema):
+    person: uuid.UUID | None = Field(None, description="Only the households of this person")
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def _household_out(view: HouseholdView) -> dict[str, object]:
+    return {
+        "id": view.household.pk,
+        "label": view.household.label,
+        "created_at": view.household.created_at,
+        "head": view.head.person_id if view.head else None,
+        "members": [
+            {
+                "person": m.person_id,
+                "full_name": m.person.full_name,
+                "is_head": m.is_head,
+                "relation": m.relation_to_head,
+                "relation_label": m.get_relation_to_head_display() if m.relation_to_head else "",
+            }
+            for m in view.members
+        ],
+    }
+
+
+def _household(request: HttpRequest, household_id: uuid.UUID) -> dict[str, object]:
+    return _household_out(household_get(actor=request.user, household_id=household_id))
+
+
+@router.get("/households", response=HouseholdPage, summary="List the households you can see")
+def households_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> dict[str, object]:
+    require(request.user, Perm.PERSON_READ)
+    qs = households_visible_to(request.user)
+    if filters.person:
+        qs = qs.filter(householdmember__person_id=filters.person)
+    qs = qs.order_by("label", "id")
+    page = household_views(request.user, qs[filters.offset : filters.offset + filters.limit])
+    audit_record(
+        actor=request.user,
+        action="household.list",
+        detail={"person": str(filters.person or ""), "shown": len(page)},
+    )
+    count = qs.order_by()[: COUNT_CAP + 1].count()
+    return {"items": [_household_out(v) for v in page], "count": count}
+
+
+@router.post("/households", response={201: HouseholdOut}, summary="Create a household")
+def households_create(request: HttpRequest, payload: HouseholdCreateIn) -> Status:
+    ids = [m.person for m in payload.members]
+    household = actions.household_create(
+        actor=request.user,
+        label=payload.label,
+        member_ids=ids,
+        head_id=payload.head,
+        relations={m.person: m.relation for m in payload.members if m.person != payload.head},
+    )
+    return Status(201, _household(request, household.pk))
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, summary="One household")
+def households_detail(request: HttpRequest, household_id: uuid.UUID) -> dict[str, object]:
+    return _household(request, household_id)
+
+
+@router.patch(
+    "/households/{household_id}", response=HouseholdOut, summary="Rename or change the head"
+)
+def households_patch(
+    request: HttpRequest, household_id: uuid.UUID, payload: HouseholdPatchIn
+) -> dict[str, object]:
+    with transaction.atomic():
+        if payload.label is not None:
+            actions.household_rename(
+                actor=request.user, household_id=household_id, label=payload.label
+            )
+        if payload.head is not None:
+            actions.household_head_change(
+                actor=request.user,
+                household_id=household_id,
+                head_id=payload.head,
+                former_head_relation=payload.former_head_relation,
+            )
+    return _household(request, household_id)
+
+
+@router.get(
+    "/households/{household_id}/members",
+    response=list[HouseholdMemberOut],
+    summary="The members of a household you can see",
+)
+def households_members(request: HttpRequest, household_id: uuid.UUID) -> object:
+    return _household(request, household_id)["members"]
+
+
+@router.post(
+    "/households/{household_id}/members",
+    response={201: HouseholdOut},
+    summary="Add a member, with their relation to the head",
+)
+def households_member_add(
+    request: HttpRequest, household_id: uuid.UUID, payload: HouseholdMemberIn
+) -> Status:
+    actions.household_member_add(
+        actor=request.user,
+        household_id=household_id,
+        person_id=payload.person,
+        relation=payload.relation,
+    )
+    return Status(201, _household(request, household_id))
+
+
+@router.patch(
+    "/households/{household_id}/members/{person_id}",
+    response=HouseholdOut,
+    summary="Change a member's relation to the head",
+)
+def households_member_relation(
+    request: HttpRequest,
+    household_id: uuid.UUID,
+    person_id: uuid.UUID,
+    payload: HouseholdRelationIn,
+) -> dict[str, object]:
+    actions.household_member_relation(
+        actor=request.user,
+        household_id=household_id,
+        person_id=person_id,
+        relation=payload.relation,
+    )
+    return _household(request, household_id)
+
+
+@router.delete(
+    "/households/{household_id}/members/{person_id}",
+    response=HouseholdOut,
+    summary="Remove a member (not the head while others remain)",
+)
+def households_member_remove(
+    request: HttpRequest, household_id: uuid.UUID, person_id: uuid.UUID
+) -> dict[str, object]:
+    actions.household_member_remove(
+        actor=request.user, household_id=household_id, person_id=person_id
+    )
+    return _household(request, household_id)

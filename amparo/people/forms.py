@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django import forms
@@ -18,6 +19,7 @@ from .models import (
     Person,
     PersonName,
     RelationKind,
+    RelationToHead,
     Sex,
     Vulnerability,
 )
@@ -243,3 +245,99 @@ def _candidate_label(person: Person) -> str:
 class VoidForm(PersonPartForm):
     id_prefix = "void"
     reason = forms.CharField(label=_("Why the record is voided"), max_length=500)
+
+
+# --- Households ------------------------------------------------------------------------------
+
+
+def _relation_choices(empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *RelationToHead.choices]
+
+
+class HouseholdCreateForm(PersonPartForm):
+    """A household headed by the person whose page it is; the people related to them (the
+    relations on their page) may join it, each with their relation to the head."""
+
+    id_prefix = "household"
+    label = forms.CharField(
+        label=_("Name of the household"),
+        max_length=200,
+        help_text=_("For example the family's surnames: “Hogar Cux Tzul”."),
+    )
+
+    def __init__(self, *args: object, candidates: Iterable[Person] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for person in self.candidates:
+            self.fields[f"member-{person.pk}"] = forms.ChoiceField(
+                label=_candidate_label(person),
+                choices=_relation_choices(str(_("Not in this household"))),
+                required=False,
+            )
+
+    def relations(self) -> dict[uuid.UUID, str]:
+        """The members chosen besides the head, with their relation to the head."""
+        chosen = {}
+        for person in self.candidates:
+            relation = self.cleaned_data.get(f"member-{person.pk}") or ""
+            if relation:
+                chosen[person.pk] = relation
+        return chosen
+
+
+class HouseholdRenameForm(PersonPartForm):
+    id_prefix = "rename"
+    label = forms.CharField(label=_("Name of the household"), max_length=200)
+
+
+class HouseholdMemberAddForm(PersonPartForm):
+    """`person` is offered from a search of the people the user holds."""
+
+    id_prefix = "member"
+    relation = forms.ChoiceField(
+        label=_("Relation to the head of household"), choices=_relation_choices("—")
+    )
+    person = forms.UUIDField(label=_("Person"), widget=forms.Select)
+    member_q = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+
+    def offer(self, people: Iterable[Person]) -> None:
+        self.fields["person"].widget.choices = [("", "—")] + [
+            (str(p.pk), _candidate_label(p)) for p in people
+        ]
+
+
+class HouseholdMemberRelationForm(PersonPartForm):
+    relation = forms.ChoiceField(
+        label=_("Relation to the head of household"), choices=_relation_choices("—")
+    )
+
+
+class HouseholdHeadForm(PersonPartForm):
+    id_prefix = "head"
+    head = forms.UUIDField(label=_("New head of household"), widget=forms.Select)
+    former_head_relation = forms.ChoiceField(
+        label=_("Relation of the former head to the new head"), choices=_relation_choices("—")
+    )
+
+    def offer(self, members: Iterable[Person]) -> None:
+        self.fields["head"].widget.choices = [("", "—")] + [
+            (str(p.pk), _candidate_label(p)) for p in members
+        ]
+
+
+class ServiceAddForm(PersonPartForm):
+    """A service given to the person outside a referral (a referral's services are recorded
+    on the referrals page)."""
+
+    id_prefix = "service"
+    kind = forms.ChoiceField(label=_("Service"))
+    case = forms.ChoiceField(label=_("Case"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(
+        self, *args: object, kinds: list[tuple[str, str]], cases: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—"), *kinds]
+        self.fields["case"].choices = [("", _("No case")), *cases]

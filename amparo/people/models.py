@@ -309,14 +309,41 @@ class Household(models.Model):
         return self.label
 
 
+class RelationToHead(models.TextChoices):
+    """How a household member is related to the person who heads it."""
+
+    SPOUSE = "spouse", _("Spouse or partner")
+    CHILD = "child", _("Son or daughter")
+    STEPCHILD = "stepchild", _("Stepson or stepdaughter")
+    PARENT = "parent", _("Father or mother")
+    SIBLING = "sibling", _("Brother or sister")
+    GRANDCHILD = "grandchild", _("Grandson or granddaughter")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    OTHER_RELATIVE = "relative", _("Other relative")
+    NON_RELATIVE = "non_relative", _("Not related")
+
+
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE)
     person = models.ForeignKey(Person, on_delete=models.CASCADE)
     is_head = models.BooleanField(default=False)
+    # Empty for the head, and for members loaded in bulk without it ("not recorded"); the
+    # database default keeps bulk loaders that name only the columns above working.
+    relation_to_head = models.CharField(
+        _("relation to the head of household"),
+        max_length=20,
+        choices=RelationToHead.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["household", "person"], name="household_member_unique")
+            models.UniqueConstraint(fields=["household", "person"], name="household_member_unique"),
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(is_head=True), name="household_one_head"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from amparo.core.labels import action_label
 from amparo.core.models import AuditEntry, User
 from amparo.core.permissions import Perm, has_perm, require
 
-from .models import Involvement, Person, PersonSearchToken, Relation
+from .models import Household, HouseholdMember, Involvement, Person, PersonSearchToken, Relation
 from .text import name_tokens, normalize_document_number
 
 SEARCH_LIMIT = 25
@@ -263,3 +263,79 @@ def person_timeline(*, actor: User, person: Person) -> list[TimelineEvent]:
         )
         for e in entries
     ]
+
+
+# --- households -----------------------------------------------------------------------------
+
+
+def _visible_members(actor: User) -> QuerySet[HouseholdMember]:
+    """Memberships of people the actor may see (the need-to-know rule, per row)."""
+    return HouseholdMember.objects.filter(
+        person__voided_at__isnull=True, person__merged_into__isnull=True
+    ).filter(_visible_via(actor, "person_id", "person__protected"))
+
+
+def households_visible_to(actor: User) -> QuerySet[Household]:
+    """Households with at least one member the actor may see: like a person, a household is
+    shared by the institutions that hold its members."""
+    if not has_perm(actor, Perm.PERSON_READ) or actor.institution_id is None:
+        return Household.objects.none()
+    return Household.objects.filter(
+        Exists(_visible_members(actor).filter(household_id=OuterRef("pk")))
+    )
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    household: Household
+    # Only the members the actor may see, head first; a member another institution holds
+    # alone is not shown (not even counted), so the household discloses nobody.
+    members: list[HouseholdMember]
+
+    @property
+    def head(self) -> HouseholdMember | None:
+        return next((m for m in self.members if m.is_head), None)
+
+
+def _member_order(member: HouseholdMember) -> tuple[bool, str, str]:
+    p = member.person
+    return (not member.is_head, p.first_surname.lower(), p.given_names.lower())
+
+
+def household_views(actor: User, households: QuerySet[Household]) -> list[HouseholdView]:
+    """Each household with its visible members, in two queries whatever the number."""
+    found = list(households)
+    members = (
+        _visible_members(actor)
+        .filter(household_id__in=[h.pk for h in found])
+        .select_related("person")
+    )
+    by_household: dict[uuid.UUID, list[HouseholdMember]] = {h.pk: [] for h in found}
+    for m in members:
+        by_household[m.household_id].append(m)
+    return [HouseholdView(h, sorted(by_household[h.pk], key=_member_order)) for h in found]
+
+
+def household_get(*, actor: User, household_id: uuid.UUID | str) -> HouseholdView:
+    """One household the actor may see, with its visible members; the read is audited on the
+    household (not on each member: opening a household is not reading each person's file)."""
+    require(actor, Perm.PERSON_READ)
+    try:
+        hid = uuid.UUID(str(household_id))
+    except ValueError as exc:
+        raise NotFound from exc
+    views = household_views(actor, households_visible_to(actor).filter(pk=hid))
+    if not views:
+        raise NotFound
+    audit_record(actor=actor, action="household.view", obj=views[0].household)
+    return views[0]
+
+
+def households_of(*, actor: User, person: Person) -> list[HouseholdView]:
+    """The households the person belongs to, as the actor may see them (person page)."""
+    return household_views(
+        actor,
+        households_visible_to(actor)
+        .filter(householdmember__person=person)
+        .order_by("label", "pk"),
+    )

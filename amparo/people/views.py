@@ -17,6 +17,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from amparo.cases.actions import service_record
+from amparo.cases.models import ServiceKind
 from amparo.core.errors import Conflict, InvalidInput, NotFound
 from amparo.core.permissions import Perm, has_perm
 from amparo.core.views import forbidden, not_found
@@ -25,14 +27,17 @@ from . import actions
 from .forms import (
     ContactAddForm,
     DocumentAddForm,
+    HouseholdCreateForm,
     LinkForm,
     NameAddForm,
     PersonCreateForm,
     PersonEditForm,
     PersonPartForm,
     RelationAddForm,
+    ServiceAddForm,
     VoidForm,
 )
+from .hub import PersonHub, person_hub
 from .models import Person
 from .queries import (
     person_break_glass,
@@ -222,7 +227,9 @@ def _detail_page(
     if person.pk != person_id:
         return redirect("people:detail", person_id=person.pk)
     relations_from, relations_to = relations_visible_to(actor=request.user, person=person)
+    hub = person_hub(actor=request.user, person=person)
     context: dict[str, object] = {
+        "hub": hub,
         "person": person,
         "documents": person.documents.filter(voided_at__isnull=True),
         "contacts": person.contacts.filter(voided_at__isnull=True).select_related("country"),
@@ -255,7 +262,49 @@ def _detail_page(
         )
     if context["can_void"]:
         context["void_form"] = bound.get("void_form") or VoidForm()
+    if hub.may.get("manage_household"):
+        related = [r.to_person for r in relations_from] + [r.from_person for r in relations_to]
+        household_form = bound.get("household_form")
+        if not isinstance(household_form, HouseholdCreateForm):
+            household_form = _household_form(person, related)
+        context["household_form"] = household_form
+    if hub.may.get("record_service"):
+        service_form = bound.get("service_form")
+        if not isinstance(service_form, ServiceAddForm):
+            service_form = _service_form(hub)
+        context["service_form"] = service_form
     return render(request, "people/detail.html", context, status=status)
+
+
+def _household_form(
+    person: Person, related: list[Person], data: object = None
+) -> HouseholdCreateForm:
+    """The form that creates a household headed by `person`, offering the people related to
+    them (each person once)."""
+    unique = list({p.pk: p for p in related if p.pk != person.pk}.values())
+    surnames = " ".join(s for s in (person.first_surname, person.second_surname) if s)
+    label = _("Household %(surnames)s") % {"surnames": surnames or person.given_names}
+    return HouseholdCreateForm(data, candidates=unique, initial={"label": label})  # type: ignore[arg-type]
+
+
+# Consular services are recorded on the consular register (a consulate's own form).
+CONSULAR_KINDS = {
+    ServiceKind.PASSPORT,
+    ServiceKind.CONSULAR_ID,
+    ServiceKind.BIRTH_REGISTRATION,
+    ServiceKind.CIVIL_REGISTRY,
+    ServiceKind.CERTIFICATION,
+}
+
+
+def _service_form(hub: PersonHub, data: object = None) -> ServiceAddForm:
+    kinds = [(k, str(label)) for k, label in ServiceKind.choices if k not in CONSULAR_KINDS]
+    cases = [
+        (str(row.case.pk), f"{row.protocol_name} · {row.case.opened_at:%Y-%m-%d}")
+        for row in hub.case_rows
+        if row.owner and row.case.closed_at is None
+    ]
+    return ServiceAddForm(data, kinds=kinds, cases=cases)  # type: ignore[arg-type]
 
 
 def _person_part(
@@ -351,6 +400,60 @@ def relation_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         ),
         done=_("Relation added"),
     )
+
+
+@login_required
+@require_POST
+def household_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """A household headed by this person, with the related people chosen as members."""
+    if not _may(request, Perm.PERSON_WRITE):
+        return forbidden(request)
+    person = person_get(actor=request.user, person_id=person_id, purpose="view")
+    relations_from, relations_to = relations_visible_to(actor=request.user, person=person)
+    related = [r.to_person for r in relations_from] + [r.from_person for r in relations_to]
+    form = _household_form(person, related, request.POST)
+    if form.is_valid():
+        relations = form.relations()
+        try:
+            household = actions.household_create(
+                actor=request.user,
+                label=form.cleaned_data["label"],
+                member_ids=[person.pk, *relations],
+                head_id=person.pk,
+                relations=relations,
+            )
+        except InvalidInput as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("Household created."))
+            return redirect("people:household_detail", household_id=household.pk)
+    return _detail_page(request, person_id, status=422, household_form=form)
+
+
+@login_required
+@require_POST
+def service_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """A service the user's institution gave the person (outside a referral)."""
+    if not _may(request, Perm.CASE_WRITE):
+        return forbidden(request)
+    person = person_get(actor=request.user, person_id=person_id, purpose="view")
+    form = _service_form(person_hub(actor=request.user, person=person), request.POST)
+    if form.is_valid():
+        case = form.cleaned_data["case"]
+        try:
+            service_record(
+                actor=request.user,
+                person_id=person.pk,
+                kind=form.cleaned_data["kind"],
+                case_id=uuid.UUID(case) if case else None,
+                note=form.cleaned_data["note"],
+            )
+        except InvalidInput as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("Service recorded."))
+            return redirect("people:detail", person_id=person.pk)
+    return _detail_page(request, person_id, status=422, service_form=form)
 
 
 @login_required
