@@ -173,6 +173,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Guatemala"
 USE_I18N = True
 USE_TZ = True
+# Numbers as the user's CLDR locale writes them (es → es_GT: 1,234.5). Thousands separators
+# are not switched on for every number (USE_THOUSAND_SEPARATOR would print years as 2,026 and
+# break identifiers in links): figures use the `figure` filter of amparo_tags.
+FORMAT_MODULE_PATH = ["amparo.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"

@@ -378,7 +378,8 @@ def test_task_done_and_step_taken(caseworker, case) -> None:  # type: ignore[no-
     # The required task is not done: refused, with the engine's message, in Spanish.
     response = client.post(f"/cases/{case.pk}/steps/", step)
     assert response.status_code == 422
-    message = es("Finish these tasks first: %(list)s.") % {"list": "notify_family"}
+    # The task by its title in the protocol file, never its code (notify_family).
+    message = es("Finish these tasks first: %(list)s.") % {"list": "Notificar a la familia"}
     assert message in page(response)
     case.refresh_from_db()
     assert case.stage == "consular_protection"

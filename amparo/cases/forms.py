@@ -110,7 +110,9 @@ def _field(name: str, prop: dict[str, Any], required: bool) -> tuple[str, forms.
         return kind, forms.ChoiceField(choices=[("", "—"), *choices], required=required, **common)
     if kind == "multi":
         items = prop["items"]
-        choices = [(str(v), choice_label(v, items)) for v in items["enum"]]
+        # Protocol files put the labels on the array or on its items: read either.
+        labelled = items if "x-enum-titles" in items else prop
+        choices = [(str(v), choice_label(v, labelled)) for v in items["enum"]]
         return kind, forms.MultipleChoiceField(
             choices=choices, required=required, widget=forms.CheckboxSelectMultiple, **common
         )

@@ -7,7 +7,9 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from .labels import plan_title
 from .models import PhaseChange, PlanActivation, StreamResult
 
 
@@ -126,13 +128,21 @@ def bulletin_pdf(change: PhaseChange) -> bytes:
     for plan in data["plans"]:
         story.append(
             para(
-                _("Plan %(plan)s: %(done)s of %(tasks)s tasks done; %(people)s people supported")
+                ngettext(
+                    "Plan %(plan)s: %(done)s of %(tasks)s task done",
+                    "Plan %(plan)s: %(done)s of %(tasks)s tasks done",
+                    plan["tasks"],
+                )
                 % {
-                    "plan": plan["plan"],
+                    "plan": plan_title(plan["plan"]),
                     "done": plan["tasks_done"],
                     "tasks": plan["tasks"],
-                    "people": plan["people_supported"],
                 }
+                + "; "
+                + ngettext(
+                    "%(n)s person supported", "%(n)s people supported", plan["people_supported"]
+                )
+                % {"n": plan["people_supported"]}
             )
         )
     if data["acknowledged_by"]:

@@ -7,9 +7,14 @@ watch / alert / emergency as coloured ticks under the series.
 from __future__ import annotations
 
 import html
+import logging
 from typing import Any
 
+from amparo.core.localisation import with_locale
+from amparo.stats.charts import SCHEMA, fitted_title, responsive_svg
+
 HEIGHT = 140
+logger = logging.getLogger(__name__)
 
 
 def _phase_labels() -> dict[str, str]:
@@ -22,7 +27,12 @@ PHASE_COLOURS = {"watch": "#ffbe2e", "alert": "#d54309", "emergency": "#8b0a03"}
 
 
 def chart_spec(
-    series: dict[str, Any], *, title: str, days: int = 120, width: int = 320
+    series: dict[str, Any],
+    *,
+    title: str,
+    days: int = 120,
+    width: int = 320,
+    language: str | None = None,
 ) -> dict[str, Any]:
     dates = series.get("dates", [])[-days:]
     n = len(dates)
@@ -43,7 +53,13 @@ def chart_spec(
         {
             "mark": {"type": "area", "opacity": 0.25, "color": "#005ea2"},
             "encoding": {
-                "x": {"field": "date", "type": "temporal", "title": None},
+                "x": {
+                    "field": "date",
+                    "type": "temporal",
+                    "title": None,
+                    # Day before month ("5 ene"), as Spanish writes it; names from the locale.
+                    "axis": {"format": "%-d %b", "labelOverlap": True},
+                },
                 "y": {"field": "lower", "type": "quantitative", "title": None},
                 "y2": {"field": "upper"},
             },
@@ -83,14 +99,15 @@ def chart_spec(
                 },
             }
         )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title,
+    spec = {
+        "$schema": SCHEMA,
+        "title": fitted_title(title, width),
         "width": width,
         "height": HEIGHT,
         "data": {"values": values},
         "layer": layers,
     }
+    return with_locale(spec, language)
 
 
 def cached_chart(
@@ -102,7 +119,7 @@ def cached_chart(
     from django.utils import translation
 
     lang = translation.get_language() or "es"
-    name = f"flows-chart-v3:{run_id}:{key}:{days}:{width}:{lang}"
+    name = f"flows-chart-v4:{run_id}:{key}:{days}:{width}:{lang}"
     svg = cache.get(name)
     if svg is None:
         svg = chart_svg(series, title=title, days=days, width=width)
@@ -116,26 +133,12 @@ def chart_svg(series: dict[str, Any], *, title: str, days: int = 120, width: int
         return ""
     try:
         import vl_convert as vlc
-        from django.utils import translation
 
-        # Month names and number formats in the reader's language (d3 locales, bundled).
-        locale = "es-MX" if (translation.get_language() or "es")[:2] == "es" else "en-US"
-        svg = vlc.vegalite_to_svg(
-            chart_spec(series, title=title, days=days, width=width),
-            format_locale=locale,
-            time_format_locale=locale,
-        )
-        return _responsive(svg, title)
-    except Exception as exc:  # a chart must never break the page
-        return f"<p class='usa-hint'>{html.escape(str(exc)[:200])}</p>"
+        # Month names and separators in the reader's conventions: `config.locale` (CLDR).
+        svg = vlc.vegalite_to_svg(chart_spec(series, title=title, days=days, width=width))
+        return responsive_svg(svg, title)
+    except Exception:  # a chart must never break the page: say so, and log why
+        from django.utils.translation import gettext as _
 
-
-def _responsive(svg: str, title: str) -> str:
-    """Drop the root's fixed size (its viewBox stays) so the chart shrinks to a phone's width
-    instead of scrolling sideways; give it an accessible name."""
-    import re
-
-    head, sep, rest = svg.partition(">")
-    head = re.sub(r'\s(width|height)="[^"]*"', "", head, count=2)
-    label = html.escape(title, quote=True)
-    return f'{head} role="img" aria-label="{label}"{sep}{rest}'
+        logger.exception("flows chart %r could not be drawn", title)
+        return f"<p class='usa-hint'>{html.escape(_('This chart could not be drawn.'))}</p>"

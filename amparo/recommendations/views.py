@@ -13,7 +13,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -305,7 +305,15 @@ def publish(request: HttpRequest, rec_id: Any) -> HttpResponse:
 @require_POST
 def group(request: HttpRequest) -> HttpResponse:
     n = actions.recommendations_group(actor=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("%(n)s groups of similar recommendations.") % {"n": n})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s group of similar recommendations.",
+            "%(n)s groups of similar recommendations.",
+            n,
+        )
+        % {"n": n},
+    )
     return _see_other(reverse("recommendations:index"))
 
 
@@ -408,7 +416,11 @@ def uhri(request: HttpRequest) -> HttpResponse:
             r = outcome.result
             messages.success(
                 request,
-                _("%(n)s records read: %(created)s new, %(changed)s changed, %(same)s unchanged.")
+                ngettext(
+                    "%(n)s record read: %(created)s new, %(changed)s changed, %(same)s unchanged.",
+                    "%(n)s records read: %(created)s new, %(changed)s changed, %(same)s unchanged.",
+                    r.records,  # type: ignore[union-attr]
+                )
                 % {"n": r.records, "created": r.created, "changed": r.changed, "same": r.unchanged},  # type: ignore[union-attr]
             )
             return _see_other(reverse("recommendations:index"))

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amparo.flows import batch, engine
 from amparo.flows.series import FlowInputError, build_table, read_rows
@@ -105,6 +106,10 @@ class Command(BaseCommand):
 
         run = run_detection(actor=None, as_of=as_of, budget=budget)
         self.stdout.write(
-            _("Detection done as of %(day)s: %(changes)s phase changes.")
+            ngettext(
+                "Detection done as of %(day)s: %(changes)s phase change.",
+                "Detection done as of %(day)s: %(changes)s phase changes.",
+                run.summary.get("changes", 0),
+            )
             % {"day": run.as_of, "changes": run.summary.get("changes", 0)}
         )
