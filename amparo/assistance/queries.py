@@ -46,6 +46,25 @@ def contacts_visible_to(actor: User) -> QuerySet[SupportContact]:
     return SupportContact.objects.filter(institution_id=actor.institution_id)
 
 
+LATEST_CONTACTS = 10
+
+
+def latest_contacts_query(
+    actor: User, limit: int = LATEST_CONTACTS
+) -> QuerySet[SupportContact]:
+    """The operator's own latest contacts, newest first ("your latest contacts" on the page
+    they log contacts on, read after every save). The order is exactly that of the index
+    `contact_operator_latest` (operator, received_at DESC, id DESC): the database reads
+    `limit` entries of it, whether the operator recorded none or a million contacts; with a
+    tie-break the index did not hold it sorted every contact of the operator first."""
+    return (
+        contacts_visible_to(actor)
+        .filter(recorded_by=actor)
+        .select_related("reason", "caller_country")
+        .order_by("-received_at", "-id")[:limit]
+    )
+
+
 def civil_registrations_visible_to(actor: User) -> QuerySet[CivilRegistration]:
     """The recording institution sees its entries; the civil registry those sent to it."""
     if not _readable(actor):

@@ -57,7 +57,6 @@ from .forms import (
 from .models import CivilRegistration, ContactReason, SupportContact, TravelDocument
 
 PAGE_SIZE = 50
-LATEST_CONTACTS = 10
 EXPORT_CAP = 50_000  # rows in one CSV file: a year of one consulate's calls, not the network's
 MAX_PAGE = queries.COUNT_CAP // queries.PAGE_SIZE  # deep OFFSETs are slow and never needed
 MOBILE_RECENT_DAYS = 90  # mobile consulates offered in the forms: running, coming or recent
@@ -189,12 +188,7 @@ def person_cases(request: HttpRequest) -> HttpResponse:
 
 
 def _latest_contacts(actor: User) -> list[dict[str, Any]]:
-    rows = list(
-        queries.contacts_visible_to(actor)
-        .filter(recorded_by=actor)
-        .select_related("reason", "caller_country")
-        .order_by("-received_at", "-id")[:LATEST_CONTACTS]
-    )
+    rows = list(queries.latest_contacts_query(actor))
     people = visible_people(actor, {r.person_id for r in rows})
     return [{"contact": r, "person": people.get(r.person_id)} for r in rows]
 
