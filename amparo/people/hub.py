@@ -33,7 +33,7 @@ from amparo.core.permissions import Perm, has_perm
 from amparo.labour.queries import placements_visible_to
 from amparo.tracing.queries import reports_visible_to, tracing_visible_to
 
-from .models import Person
+from .models import HouseholdMember, Person
 from .queries import HouseholdView, households_of, person_ids_of
 
 HUB_LIMIT = 10
@@ -106,8 +106,9 @@ def _cases(hub: PersonHub, actor: User, ids: list[uuid.UUID]) -> None:
         return
     # The person's own cases, and those of their household (a reintegration case is opened on
     # the head, for every member).
-    mine = Q(person_id__in=ids) | Q(household__householdmember__person_id__in=ids)
-    hub.cases = first_rows(cases_visible_to(actor).filter(mine).distinct().order_by("-opened_at"))
+    households = HouseholdMember.objects.filter(person_id__in=ids).values("household_id")
+    mine = Q(person_id__in=ids) | Q(household_id__in=households)
+    hub.cases = first_rows(cases_visible_to(actor).filter(mine).order_by("-opened_at"))
     hub.case_rows = case_rows_of(actor, ids, hub.cases)
     ours = Q(from_institution_id=actor.institution_id) | Q(to_institution_id=actor.institution_id)
     hub.referrals = first_rows(

@@ -15,7 +15,15 @@ from amparo.core.labels import action_label
 from amparo.core.models import AuditEntry, User
 from amparo.core.permissions import Perm, has_perm, require
 
-from .models import Household, HouseholdMember, Involvement, Person, PersonSearchToken, Relation
+from .models import (
+    Household,
+    HouseholdMember,
+    Involvement,
+    Person,
+    PersonMerge,
+    PersonSearchToken,
+    Relation,
+)
 from .text import name_tokens, normalize_document_number
 
 SEARCH_LIMIT = 25
@@ -216,11 +224,20 @@ def relations_visible_to(
 ) -> tuple[QuerySet[Relation], QuerySet[Relation]]:
     """The person's relations, both ways, to people the actor may see: a relation must never
     disclose a person that only another institution holds."""
-    visible = persons_visible_to(actor)
+    if not has_perm(actor, Perm.PERSON_READ) or actor.institution_id is None:
+        return Relation.objects.none(), Relation.objects.none()
     active = Relation.objects.filter(voided_at__isnull=True).order_by("created_at")
+
+    def alive(side: str) -> Q:
+        # The other person checked row by row (correlated EXISTS on the involvement index),
+        # never "IN (every person the actor sees)": that scanned half a million people.
+        return Q(**{f"{side}__voided_at__isnull": True, f"{side}__merged_into__isnull": True}) & (
+            _visible_via(actor, f"{side}_id", f"{side}__protected")
+        )
+
     return (
-        active.filter(from_person=person, to_person__in=visible).select_related("to_person"),
-        active.filter(to_person=person, from_person__in=visible).select_related("from_person"),
+        active.filter(alive("to_person"), from_person=person).select_related("to_person"),
+        active.filter(alive("from_person"), to_person=person).select_related("from_person"),
     )
 
 
@@ -236,7 +253,11 @@ class TimelineEvent:
 
 def person_ids_of(person: Person) -> list[uuid.UUID]:
     """The person's record and the records merged into it: where their history is kept."""
-    return [person.pk, *Person.objects.filter(merged_into=person).values_list("pk", flat=True)]
+    # Read from the merges, not from `Person.merged_into`: that column is NULL on nearly every
+    # row, and SQLite's statistics then make it scan the whole person table for one lookup.
+    # Only `person_merge` sets the pointer, always with its active merge record.
+    merges = PersonMerge.objects.filter(survivor=person, undone_at__isnull=True)
+    return [person.pk, *merges.values_list("absorbed_id", flat=True)]
 
 
 def person_timeline(*, actor: User, person: Person) -> list[TimelineEvent]:
