@@ -216,6 +216,7 @@ WEB_ROWS: dict[tuple[str, str], Row] = {
         Perm.RECS_VALIDATE, 303, {"kind": "alternate"}, other=422
     ),  # + institution and user name
     ("GET", f"{R}:late"): Row(Perm.RECS_READ, 200),
+    ("GET", f"{R}:to_sign"): Row(Perm.RECS_VALIDATE, 200),
     ("GET", f"{R}:submissions"): Row(Perm.RECS_VALIDATE, 200),
     ("POST", f"{R}:moderate"): Row(Perm.RECS_VALIDATE, 422, {"decision": "publish"}),
     ("GET", f"{R}:drafts"): Row(Perm.RECS_VALIDATE, 200),

@@ -313,7 +313,8 @@ def test_list_is_paginated(caseworker, person, monkeypatch) -> None:  # type: ig
         open_case(caseworker, person.pk, "test_minimal")
     client = signed_in(caseworker)
     first = page(client.get("/cases/?protocol=test_minimal"))
-    assert first.count('href="/cases/') - first.count('href="/cases/referrals') == 2 + 1
+    listed = first.split("<main", 1)[1]  # the menu's links to case pages are not rows
+    assert listed.count('href="/cases/') - listed.count('href="/cases/referrals') == 2
     assert "protocol=test_minimal&amp;page=2" in first
     second = page(client.get("/cases/?protocol=test_minimal&page=2"))
     assert "Página 2 de 2" in second

@@ -64,6 +64,8 @@ ROWS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "cases:consent_add"): Row(Perm.CASE_WRITE, 302, {"scopes": ["case"]}, record=True),
     ("GET", "cases:referrals"): Row(Perm.CASE_READ, 200),
+    ("GET", "cases:approvals"): Row(Perm.CASE_APPROVE, 200),
+    ("GET", "cases:overdue"): Row(Perm.CASE_READ, 200, query="?scope=team"),
     ("POST", "cases:referral_decide"): Row(
         Perm.CASE_WRITE, 302, {"decision": "accept"}, record=True
     ),

@@ -332,7 +332,7 @@ def dashboard(request: HttpRequest) -> dict[str, object]:
     board = supervisor_dashboard(actor=request.user)
     return {
         "open_cases": board.open_cases,
-        "overdue_tasks": len(board.overdue_tasks),
+        "overdue_tasks": board.overdue_count,
         "pending_approvals": board.pending_approvals,
         "by_stage": board.by_stage,
         "by_worker": board.by_worker,

@@ -15,7 +15,7 @@ from amparo.core.errors import NotFound
 from amparo.core.models import User
 from amparo.core.permissions import Perm, has_perm, require
 
-from .models import Case, Referral, Task
+from .models import Approval, Case, Referral, Task
 
 
 def _owned(actor: User) -> Q:
@@ -92,20 +92,54 @@ def case_list(
     return qs.order_by("-opened_at", "id")
 
 
-def referrals_incoming(*, actor: User) -> QuerySet[Referral]:
+def referrals_incoming(*, actor: User, status: str = "") -> QuerySet[Referral]:
+    """Referrals sent to the actor's institution; `status` ("sent": waiting for an answer)
+    narrows them to one status."""
     if not has_perm(actor, Perm.CASE_READ):
         return Referral.objects.none()
+    qs = Referral.objects.filter(to_institution_id=actor.institution_id)
+    if status in Referral.Status.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("from_institution", "case").order_by("-sent_at", "id")
+
+
+# --- work queues ----------------------------------------------------------------------------
+
+
+def approvals_waiting_for(*, actor: User) -> QuerySet[Approval]:
+    """Steps waiting for the actor's decision: on the open cases the actor's scope owns, asked
+    for by someone else (nobody approves their own request), oldest request first."""
+    if not has_perm(actor, Perm.CASE_APPROVE):
+        return Approval.objects.none()
     return (
-        Referral.objects.filter(to_institution_id=actor.institution_id)
-        .select_related("from_institution", "case")
-        .order_by("-sent_at")
+        Approval.objects.filter(
+            case__in=cases_owned_by(actor).filter(closed_at__isnull=True),
+            decided_at__isnull=True,
+        )
+        .exclude(requested_by=actor)
+        .select_related("case__person", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def overdue_tasks(*, actor: User, mine: bool = True, now: datetime | None = None) -> QuerySet[Task]:
+    """Tasks past their due time on open cases the actor's scope owns: those of the cases
+    assigned to the actor (`mine`), or all of the scope (a supervisor's view of the team)."""
+    owned = cases_owned_by(actor).filter(closed_at__isnull=True)
+    if mine:
+        owned = owned.filter(assigned_to=actor)
+    return (
+        Task.objects.filter(case__in=owned, done_at__isnull=True, due_at__lt=now or timezone.now())
+        .select_related("case__person", "case__assigned_to")
+        .order_by("due_at", "id")
     )
 
 
 @dataclass(frozen=True)
 class Dashboard:
     open_cases: int
-    overdue_tasks: list[Task]
+    overdue_tasks: list[Task]  # the oldest few; overdue_count says how many in all
+    overdue_count: int
     by_stage: list[dict[str, object]]
     by_worker: list[dict[str, object]]
     pending_approvals: int
@@ -113,16 +147,12 @@ class Dashboard:
 
 def supervisor_dashboard(*, actor: User, now: datetime | None = None) -> Dashboard:
     """Caseload, overdue and escalated tasks, and cases per stage for the actor's scope."""
-    now = now or timezone.now()
     owned = cases_owned_by(actor).filter(closed_at__isnull=True)
-    overdue = list(
-        Task.objects.filter(case__in=owned, done_at__isnull=True, due_at__lt=now)
-        .select_related("case__person")
-        .order_by("due_at")[:50]
-    )
+    overdue = overdue_tasks(actor=actor, mine=False, now=now)
     return Dashboard(
         open_cases=owned.count(),
-        overdue_tasks=overdue,
+        overdue_tasks=list(overdue[:10]),
+        overdue_count=overdue.count(),
         by_stage=list(
             owned.values("protocol_code", "stage")
             .annotate(n=Count("id"))
@@ -131,7 +161,7 @@ def supervisor_dashboard(*, actor: User, now: datetime | None = None) -> Dashboa
         by_worker=list(
             owned.values("assigned_to__username").annotate(n=Count("id")).order_by("-n")
         ),
-        pending_approvals=owned.filter(approvals__decided_at__isnull=True).distinct().count(),
+        pending_approvals=approvals_waiting_for(actor=actor).count(),
     )
 
 

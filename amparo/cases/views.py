@@ -94,7 +94,14 @@ def home_panels(user: User) -> dict[str, object]:
         }
         for c in queries.case_list(actor=user, mine=True)[:10]
     ]
-    context: dict[str, object] = {"my_cases": mine}
+    context: dict[str, object] = {
+        "my_cases": mine,
+        # The work queues the panel links to, with what waits in each.
+        "my_overdue": queries.overdue_tasks(actor=user, mine=True).count(),
+        "referrals_waiting": queries.referrals_incoming(
+            actor=user, status=Referral.Status.SENT
+        ).count(),
+    }
     if has_perm(user, Perm.CASE_APPROVE):
         board = queries.supervisor_dashboard(actor=user)
         lang_en = (translation.get_language() or "es")[:2] == "en"
@@ -176,6 +183,81 @@ def case_list_page(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+        },
+    )
+
+
+# --- work queues: the steps waiting for my approval, the overdue tasks ---------------------------
+
+
+def _visible_people(request: HttpRequest, cases: list[Case]) -> set[uuid.UUID]:
+    """The people of these cases whom the user may see by name (else "not shared")."""
+    return set(
+        persons_visible_to(request.user)
+        .filter(pk__in={c.person_id for c in cases})
+        .values_list("pk", flat=True)
+    )
+
+
+@login_required
+def approvals_page(request: HttpRequest) -> HttpResponse:
+    """Cases with a step waiting for the supervisor's decision, oldest request first; each
+    row links to the case page's decision form."""
+    require(request.user, Perm.CASE_APPROVE)
+    page = Paginator(queries.approvals_waiting_for(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    visible = _visible_people(request, [a.case for a in page])
+    rows = []
+    for approval in page:
+        case = approval.case
+        protocol = protocol_get(case.protocol_code, case.protocol_version)
+        rows.append(
+            {
+                "approval": approval,
+                "case": case,
+                "protocol_name": text(protocol.name) if protocol else case.protocol_code,
+                "step": transition_name(protocol, approval.transition),
+                "stage_name": stage_name(protocol, case.stage),
+                "person": case.person if case.person_id in visible else None,
+            }
+        )
+    return render(request, "cases/approvals.html", {"page": page, "rows": rows, "query": ""})
+
+
+@login_required
+def overdue_page(request: HttpRequest) -> HttpResponse:
+    """Tasks past their due time: of the cases assigned to the user, or (supervisors, `team`)
+    of every open case of their scope."""
+    require(request.user, Perm.CASE_READ)
+    may_see_team = has_perm(request.user, Perm.CASE_APPROVE)
+    team = may_see_team and request.GET.get("scope") == "team"
+    tasks = queries.overdue_tasks(actor=request.user, mine=not team)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = _visible_people(request, [t.case for t in page])
+    lang_en = (translation.get_language() or "es")[:2] == "en"
+    rows = []
+    for task in page:
+        case = task.case
+        protocol = protocol_get(case.protocol_code, case.protocol_version)
+        rows.append(
+            {
+                "task": task,
+                "case": case,
+                "title": task.title_en if lang_en else task.title_es,
+                "protocol_name": text(protocol.name) if protocol else case.protocol_code,
+                "person": case.person if case.person_id in visible else None,
+            }
+        )
+    return render(
+        request,
+        "cases/overdue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "team": team,
+            "may_see_team": may_see_team,
+            "query": "scope=team" if team else "",
         },
     )
 
@@ -749,13 +831,18 @@ def _referral_rows(
 
 
 def _referrals_page(request: HttpRequest, *, status: int = 200, **bound: CasesForm) -> HttpResponse:
-    incoming = queries.referrals_incoming(actor=request.user)
+    waiting = request.GET.get("status") == Referral.Status.SENT
+    incoming = queries.referrals_incoming(
+        actor=request.user, status=Referral.Status.SENT if waiting else ""
+    )
     page = Paginator(incoming, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/referrals.html",
         {
             "page": page,
+            "waiting": waiting,
+            "query": "status=sent" if waiting else "",
             "rows": _referral_rows(request, page, bound),
             "errors": _summary(*bound.values()),
             "may_write": has_perm(request.user, Perm.CASE_WRITE),

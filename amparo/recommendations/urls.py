@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<uuid:rec_id>/indicators/", views.indicator_add, name="indicator_add"),
     path("items/<uuid:rec_id>/updates/", views.update_submit, name="update_submit"),
     path("items/<uuid:rec_id>/publication/", views.publish, name="publish"),
+    path("updates/to-sign/", views.to_sign, name="to_sign"),
     path("updates/<uuid:update_id>/decision/", views.update_decide, name="update_decide"),
     path("documents/", views.documents, name="documents"),
     path("documents/<uuid:document_id>/", views.document_detail, name="document_detail"),

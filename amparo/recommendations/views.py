@@ -484,6 +484,20 @@ def late(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def to_sign(request: HttpRequest) -> HttpResponse:
+    """The progress updates waiting for the user's signature, each linked to the
+    recommendation's page where it is validated or returned (the home page counts them)."""
+    require(request.user, Perm.RECS_VALIDATE)
+    updates = queries.pending_for(request.user).select_related(  # type: ignore[arg-type]
+        "recommendation", "institution", "author"
+    )
+    page = Paginator(updates.order_by("created_at", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "recommendations/to_sign.html", {"page": page, "query": ""})
+
+
+@login_required
 def submissions(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.RECS_VALIDATE)
     rows = (
