@@ -237,3 +237,29 @@ def test_the_person_page_never_reads_every_person_the_reader_holds(
         sql = query["sql"]
         assert not re.search(r'IN \(SELECT \S+"id" FROM "people_person"', sql), sql
         assert '"people_person"."merged_into_id" = ' not in sql, sql
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("assistance:contact_new", "person"),
+        ("assistance:consular", "person"),
+        ("assistance:civil_registry_new", "person"),
+        ("assistance:travel_document_new", "person"),
+        ("tracing:report_new", "person"),
+        ("tracing:request_new", "child"),
+    ],
+)
+def test_the_forms_the_person_page_links_start_with_the_person_picked(
+    minex: User, girl: Person, make_user: Any, url: str, name: str
+) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(minex, backend="django.contrib.auth.backends.ModelBackend")
+    link = f"{reverse(url)}?{name}={girl.pk}"
+    assert link in page_of(minex, girl)
+    page = client.get(link).content.decode()
+    assert re.search(rf'name="{name}"[^>]*value="{girl.pk}" checked', page)
+    # Someone the user does not hold is not picked, nor named.
+    stranger = register(make_user(Role.CASEWORKER, "SBS"), given="Ajena")
+    page = client.get(f"{reverse(url)}?{name}={stranger.pk}").content.decode()
+    assert f'value="{stranger.pk}"' not in page and "Ajena" not in page

@@ -36,7 +36,7 @@ from amparo.core.export import csv_response
 from amparo.core.models import Country, Site, User
 from amparo.core.permissions import Perm, has_perm, require
 from amparo.people.models import Person
-from amparo.people.picker import person_picker, picker_query, visible_people
+from amparo.people.picker import person_picker, picker_initial, picker_query, visible_people
 from amparo.people.queries import person_search
 
 from . import actions, queries
@@ -201,6 +201,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         reasons=_reasons(),
         countries=_countries(),
+        initial=picker_initial(request, "person"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -410,7 +411,8 @@ def _consular_page(
         ]
         mobile_form = mobile_form or MobileConsulateForm(consulates=consulates)
         service_form = service_form or ServiceForm(
-            sites=_record_sites(actor, queries.CONSULAR_SITES)
+            sites=_record_sites(actor, queries.CONSULAR_SITES),
+            initial=picker_initial(request, "person"),
         )
         context.update(
             {
@@ -549,6 +551,7 @@ def civil_registry_new(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         sites=_record_sites(request.user, RECORD_SITE_KINDS),
         countries=_countries(),
+        initial=picker_initial(request, "person"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -725,6 +728,7 @@ def travel_document_new(request: HttpRequest) -> HttpResponse:
     form = TravelDocumentForm(
         request.POST if request.method == "POST" else None,
         sites=_record_sites(request.user, RECORD_SITE_KINDS),
+        initial=picker_initial(request, "person"),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -23,14 +23,22 @@ def visible_people(actor: User, ids: set[Any]) -> dict[Any, Person]:
 
 
 def picked_person(actor: User, form: Form, name: str) -> Person | None:
-    """The person a bound form had picked, if the actor may see them (to show it again)."""
-    if not form.is_bound:
-        return None
+    """The person a bound form had picked (to show it again), or the one a new form starts
+    with (`picker_initial`), if the actor may see them."""
+    raw = form.data.get(name, "") if form.is_bound else form.initial.get(name, "")
     try:
-        pk = uuid.UUID(str(form.data.get(name, "")))
+        pk = uuid.UUID(str(raw or ""))
     except ValueError:
         return None
     return persons_visible_to(actor).filter(pk=pk).first()
+
+
+def picker_initial(request: HttpRequest, *names: str) -> dict[str, str]:
+    """The people a form's link names (`?person=<id>`, from the person page): a new form starts
+    with them picked. Whether the user may see them is checked when the picker is shown."""
+    if request.method != "GET":
+        return {}
+    return {name: request.GET[name][:40] for name in names if request.GET.get(name)}
 
 
 def person_picker(actor: User, form: Form, name: str, query: str = "") -> dict[str, Any]:

@@ -27,7 +27,7 @@ from amparo.core.forms import form_response, submit
 from amparo.core.models import Site, User
 from amparo.core.optional import Unavailable, optional_part
 from amparo.core.permissions import Perm, has_perm, require
-from amparo.people.picker import person_picker, picker_query, visible_people
+from amparo.people.picker import person_picker, picker_initial, picker_query, visible_people
 from amparo.people.queries import person_search
 
 from . import actions, queries
@@ -218,6 +218,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         sites=_own_sites(request.user),
         countries=_countries(),
+        initial=picker_initial(request, "person"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -665,6 +666,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         sites=_own_sites(request.user),
         countries=_countries(),
+        initial=picker_initial(request, "child"),
     )
     if request.method == "POST" and form.is_valid():
         try:
