@@ -11,14 +11,22 @@ whatever the indexes), so the plan shows which index it can read the order from.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from amparo.assistance.actions import ContactInput, contact_log
+from amparo.assistance.actions import (
+    CivilRegistrationInput,
+    ContactInput,
+    TravelDocumentInput,
+    civil_registration_record,
+    contact_log,
+    travel_document_request,
+)
 from amparo.assistance.models import SupportContact
 from amparo.assistance.queries import latest_contacts_query
 from amparo.core.models import Municipality, Role, User
@@ -142,3 +150,130 @@ def test_the_page_lists_the_operator_s_own_latest_contacts_newest_first(
     # The two logged today come first, the newest one first; then the 2018 contacts.
     assert shown[0].id > shown[1].id and shown[0].person_id is not None
     assert "Juana" in response.content.decode()
+
+
+# --- the contacts list over a long period ------------------------------------------------------
+
+YEAR = "/assistance/contacts/?start=2018-01-01&end=2018-12-31"
+
+
+def _list_query_plan(client: Client, url: str, *, operator_index_stats: bool) -> str:
+    """The plan of the contacts list's own query (the page of rows, newest first)."""
+    if connection.vendor == "sqlite":
+        _national_statistics()
+        if not operator_index_stats:  # as right after the migration that added the index
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = %s", [INDEX])
+                cursor.execute("ANALYZE sqlite_schema")
+    sql = _list_sql(client, url, "supportcontact")
+    assert "core_user" not in sql, sql  # who recorded each row is read apart, by id
+    return _explain(sql)
+
+
+def _explain(sql: str) -> str:
+    """The plan of a query as run; PostgreSQL told not to scan the (small) test tables."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def _list_sql(client: Client, url: str, table: str) -> str:
+    """The SQL of the page of rows a list page reads (the one with ORDER BY)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return next(
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "ORDER BY" in q["sql"] and table in q["sql"]
+    )
+
+
+@pytest.mark.parametrize("operator_index_stats", [True, False])
+def test_a_year_of_contacts_is_listed_from_the_institution_index(
+    national_operator: User, operator_index_stats: bool
+) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(national_operator, backend="django.contrib.auth.backends.ModelBackend")
+    plan = _list_query_plan(client, YEAR, operator_index_stats=operator_index_stats)
+    if connection.vendor == "sqlite":
+        # Newest first along the institution's index: only ties of one second are sorted.
+        assert "contact_inst_recv" in plan and INDEX not in plan, plan
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_the_list_names_who_recorded_each_contact(national_operator: User) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(national_operator, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(YEAR).content.decode()
+    assert page.count(f">{national_operator.username}</td>") == 50
+
+
+def test_a_year_s_figures_are_counted_after_the_list(national_operator: User) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(national_operator, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(YEAR)
+    assert response.context["tables"] is None  # not counted while the list waits
+    figures = "/assistance/contacts/figures/?start=2018-01-01&amp;end=2018-12-31"
+    page = response.content.decode()
+    assert f'hx-get="{figures}"' in page and f'href="{figures}"' in page
+    assert "Mostrar las cifras con estos filtros" in page
+    fragment = client.get(figures.replace("&amp;", "&"), HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
+    by_reason = fragment.context["tables"][0]
+    assert by_reason["name"] == "reason" and sum(n for _l, n in by_reason["rows"]) == 300
+    whole = client.get(figures.replace("&amp;", "&"))  # without JavaScript: a page
+    assert whole.status_code == 200 and "<html" in whole.content.decode()
+
+
+def test_a_month_s_figures_come_with_the_list(national_operator: User) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(national_operator, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get("/assistance/contacts/?start=2018-06-01&end=2018-06-30")
+    tables = response.context["tables"]
+    assert sum(n for _l, n in tables[1]["rows"]) == 300  # by channel: every call of June
+    assert "hx-get" not in response.content.decode().split('id="counts-heading"')[1][:400]
+
+
+# --- the consular registers' lists -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "table", "index"),
+    [
+        ("/assistance/travel-documents/", "assistance_traveldocument", "traveldoc_inst_list"),
+        ("/assistance/civil-registry/", "assistance_civilregistration", "civilreg_inst_list"),
+    ],
+)
+def test_a_register_s_list_is_read_newest_first_from_its_index(
+    operator: User, url: str, table: str, index: str
+) -> None:
+    person = register(
+        operator, given="Ana", first="Cux", origin_municipality="1301", nationality="GT"
+    )
+    for day in (2, 3, 4):
+        travel_document_request(
+            actor=operator,
+            data=TravelDocumentInput(
+                kind="child_passport", person_id=person.pk, site="US_LOS_ANGELES"
+            ),
+        )
+        civil_registration_record(
+            actor=operator,
+            data=CivilRegistrationInput(
+                kind="birth",
+                person_id=person.pk,
+                site="US_LOS_ANGELES",
+                event_date=date(2020, 5, day),
+                event_country="US",
+                event_place="Los Angeles, CA",
+            ),
+        )
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(operator, backend="django.contrib.auth.backends.ModelBackend")
+    plan = _explain(_list_sql(client, url, table))
+    assert index in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan

@@ -176,7 +176,13 @@ class CivilRegistration(Tracked):
                 fields=["institution", "source", "external_ref"], name="civilreg_source_ref"
             )
         ]
-        indexes = [models.Index(fields=["kind", "recorded_on"], name="civilreg_kind_on")]
+        indexes = [
+            models.Index(fields=["kind", "recorded_on"], name="civilreg_kind_on"),
+            # The register's list, newest first, read in order (no sort of the whole register).
+            models.Index(
+                fields=["institution", "-recorded_on", "-created_at"], name="civilreg_inst_list"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event_date}"
@@ -218,7 +224,13 @@ class TravelDocument(Tracked):
                 fields=["institution", "source", "external_ref"], name="traveldoc_source_ref"
             )
         ]
-        indexes = [models.Index(fields=["kind", "requested_on"], name="traveldoc_kind_on")]
+        indexes = [
+            models.Index(fields=["kind", "requested_on"], name="traveldoc_kind_on"),
+            # The register's list, newest first, read in order (no sort of the whole register).
+            models.Index(
+                fields=["institution", "-requested_on", "-created_at"], name="traveldoc_inst_list"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.requested_on}"

@@ -133,6 +133,15 @@ def contacts_filtered(actor: User, filters: ContactFilter) -> QuerySet[SupportCo
     return contacts
 
 
+def with_recorders(rows: list[SupportContact]) -> None:
+    """Attach who recorded each contact, read in one query. Not a join in the list's query:
+    with the users joined, SQLite may start from them and read each operator's contacts by
+    the operator index, then sort a year of them (6 s for 2018 at national volume)."""
+    users = User.objects.in_bulk({r.recorded_by_id for r in rows})
+    for row in rows:
+        row.recorded_by = users[row.recorded_by_id]
+
+
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """Count up to `cap` rows: an exact total of a million rows is not worth a slow page."""
     count = queryset.order_by()[: cap + 1].count()
@@ -144,10 +153,11 @@ def contact_page(
 ) -> ContactPage:
     contacts = contacts_filtered(actor, filters)
     rows = list(
-        contacts.select_related("reason", "caller_country", "recorded_by").order_by(
-            "-received_at", "-id"
-        )[offset : offset + limit]
+        contacts.select_related("reason", "caller_country").order_by("-received_at", "-id")[
+            offset : offset + limit
+        ]
     )
+    with_recorders(rows)
     person_ids = {r.person_id for r in rows if r.person_id}
     people = (
         {p.pk: p for p in persons_visible_to(actor).filter(pk__in=person_ids)} if person_ids else {}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/new/", views.contact_new, name="contact_new"),
     path("contacts/export.csv", views.contacts_export, name="contacts_export"),
+    path("contacts/figures/", views.contact_figures, name="contact_figures"),
     # The person pickers' fragments (htmx).
     path("people/", views.person_options, name="person_options"),
     path("people/cases/", views.person_cases, name="person_cases"),

@@ -58,6 +58,7 @@ from .models import CivilRegistration, ContactReason, SupportContact, TravelDocu
 
 PAGE_SIZE = 50
 EXPORT_CAP = 50_000  # rows in one CSV file: a year of one consulate's calls, not the network's
+INLINE_FIGURE_DAYS = 31  # longer periods' figures load after the list (htmx)
 MAX_PAGE = queries.COUNT_CAP // queries.PAGE_SIZE  # deep OFFSETs are slow and never needed
 MOBILE_RECENT_DAYS = 90  # mobile consulates offered in the forms: running, coming or recent
 PICKER_FIELDS = {"person", "other_person"}
@@ -269,29 +270,15 @@ def contacts(request: HttpRequest) -> HttpResponse:
     page = queries.contact_page(
         actor=request.user, filters=filters, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
-    names = dict(reasons) | {r.code: r.name for r in ContactReason.objects.filter(active=False)}
-    counts = queries.contact_counts(request.user, filters)
-    labels = {
-        "reason": names,
-        "channel": dict(SupportContact.Channel.choices),
-        "outcome": dict(SupportContact.Outcome.choices),
-    }
-    tables = [
-        {
-            "name": name,
-            "title": title,
-            "rows": [(labels[name].get(code, code), n) for code, n in counts[name]],
-        }
-        for name, title in (
-            ("reason", _("By reason")),
-            ("channel", _("By channel")),
-            ("outcome", _("By outcome")),
-        )
-    ]
     query = request.GET.copy()
     query.pop("page", None)
     if "start" not in query and form.data.get("start"):
         query["start"] = form.data["start"]
+    # A month's figures come with the page; a longer period's are counted after it (htmx), so
+    # the list never waits for a count of a year of contacts (1 s and more on SQLite).
+    short = bool(filters.start) and (filters.end or timezone.localdate()) - filters.start <= (
+        timedelta(days=INLINE_FIGURE_DAYS)
+    )
     shown_to = page.offset + len(page.rows)
     return render(
         request,
@@ -305,10 +292,49 @@ def contacts(request: HttpRequest) -> HttpResponse:
             "has_next": (shown_to < page.count or page.capped) and number < MAX_PAGE,
             "shown_from": page.offset + 1 if page.rows else 0,
             "shown_to": shown_to,
-            "tables": tables,
+            "tables": _figure_tables(request.user, filters, reasons) if short else None,
             "query": query.urlencode(),
         },
     )
+
+
+def _figure_tables(
+    actor: User, filters: queries.ContactFilter, reasons: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The contacts of the filters counted by reason, channel and outcome, with labels."""
+    names = dict(reasons) | {r.code: r.name for r in ContactReason.objects.filter(active=False)}
+    counts = queries.contact_counts(actor, filters)
+    labels = {
+        "reason": names,
+        "channel": dict(SupportContact.Channel.choices),
+        "outcome": dict(SupportContact.Outcome.choices),
+    }
+    return [
+        {
+            "name": name,
+            "title": title,
+            "rows": [(labels[name].get(code, code), n) for code, n in counts[name]],
+        }
+        for name, title in (
+            ("reason", _("By reason")),
+            ("channel", _("By channel")),
+            ("outcome", _("By outcome")),
+        )
+    ]
+
+
+@login_required
+def contact_figures(request: HttpRequest) -> HttpResponse:
+    """The figures of the contacts list's filters: the fragment the list loads (htmx), or a
+    page of its own without JavaScript."""
+    require(request.user, Perm.ASSISTANCE_READ)
+    reasons = _reasons()
+    _form, filters = _contact_filter(request, reasons)
+    tables = _figure_tables(request.user, filters, reasons)
+    query = request.GET.urlencode()
+    if getattr(request, "htmx", False):
+        return render(request, "assistance/_contact_figures.html", {"tables": tables})
+    return render(request, "assistance/contact_figures.html", {"tables": tables, "query": query})
 
 
 @login_required
@@ -330,11 +356,16 @@ def contacts_export(request: HttpRequest) -> HttpResponse:
             "cap": EXPORT_CAP,
         },
     )
-    contacts = (
-        queries.contacts_filtered(request.user, filters)
-        .select_related("recorded_by")
-        .order_by("-received_at", "-id")[:EXPORT_CAP]
-    )
+    # Who recorded each row by a lookup, not a join: see queries.with_recorders.
+    contacts = queries.contacts_filtered(request.user, filters).order_by("-received_at", "-id")[
+        :EXPORT_CAP
+    ]
+    usernames: dict[int, str] = {}
+
+    def username(user_id: int) -> str:
+        if user_id not in usernames:
+            usernames[user_id] = User.objects.values_list("username", flat=True).get(pk=user_id)
+        return usernames[user_id]
     tz = timezone.get_current_timezone()
     channels = dict(SupportContact.Channel.choices)
     outcomes = dict(SupportContact.Outcome.choices)
@@ -352,7 +383,7 @@ def contacts_export(request: HttpRequest) -> HttpResponse:
                 c.duration_seconds,
                 _("yes") if c.person_id else _("no"),
                 c.case_id or "",
-                c.recorded_by.username,
+                username(c.recorded_by_id),
                 c.note,
             ]
 
