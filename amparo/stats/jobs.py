@@ -81,13 +81,35 @@ def _table_state(model: type[models.Model]) -> list[Any]:
     return [state[k] for k in sorted(state)]
 
 
+@cache
+def _code_digest() -> str:
+    """The code and words a result is made with (templates, the modules that compute and draw,
+    the compiled translations): a new version of Amparo recomputes the kept results rather
+    than show pages laid out by the old one. Read once per process."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template.loader import get_template
+
+    from . import charts, compute, suppression
+
+    files = [Path(get_template(name).origin.name) for name, _b in pages.PAGES.values()]
+    files += [Path(m.__file__ or "") for m in (pages, charts, compute, exports, suppression)]
+    files += sorted(Path(settings.BASE_DIR).glob("locale/*/LC_MESSAGES/django.mo"))
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def data_fingerprint() -> str:
     """A digest of the state of the tables the statistics read. Cheap enough (maxima of keys,
     counts and sums of versions of the smaller tables) for each page view to ask whether its
     kept result is still true."""
     state = [[m._meta.label, *_table_state(m)] for m in source_models()]
     text = json.dumps(state, default=str, separators=(",", ":"))
-    return hashlib.sha256(f"{connection.vendor}:{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{connection.vendor}:{_code_digest()}:{text}".encode()).hexdigest()
 
 
 def _progress(computation_id: Any) -> pages.Tick:
