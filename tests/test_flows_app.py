@@ -39,17 +39,27 @@ def _igm_user() -> User:
     return user
 
 
-def load_counts(days: int = 420, surge_days: int = 4, surge: float = 4.0, seed: int = 3) -> None:
-    """Daily entries at two points up to yesterday; a surge at Tecún Umán in the last days."""
+def load_counts(
+    days: int = 420,
+    surge_days: int = 4,
+    surge: float = 4.0,
+    seed: int = 3,
+    end: dt.date | None = None,
+    stops: dict[str, dt.date] | None = None,
+) -> None:
+    """Daily entries at two points up to yesterday (or ``end``); a surge at Tecún Umán in the
+    last days. ``stops``: a point's last day with counts, when it stopped sending them."""
     rng = np.random.default_rng(seed)
     user = _igm_user()
     now = timezone.now()
-    end = timezone.localdate() - dt.timedelta(days=1)
+    end = end or timezone.localdate() - dt.timedelta(days=1)
     rows = []
     for code, level in ((POINT, 60), ("el-ceibo", 25)):
         site = Site.objects.get(code=code)
         for j in range(days):
             day = end - dt.timedelta(days=days - 1 - j)
+            if stops and code in stops and day > stops[code]:
+                break
             if j % 37 == 5:
                 continue  # not reported: missing, not zero
             mult = surge if code == POINT and j >= days - surge_days else 1.0

@@ -9,6 +9,7 @@ stale, except for imports, which correct the count and keep the old value in `hi
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from .models import (
     StreamValue,
 )
 from .plans import plan_for
+
+logger = logging.getLogger(__name__)
 
 MAX_COUNT = 1_000_000
 MAX_BUDGET = 365.0
@@ -302,7 +305,13 @@ def detection_request(
 
     if not background:
         return run_detection(actor=actor, as_of=as_of, budget=budget)
+    from .queries import pending_run
+
     with transaction.atomic():
+        # One run at a time: a second click while one waits or runs follows that one.
+        waiting = pending_run()
+        if waiting is not None:
+            return waiting
         run = DetectionRun.objects.create(
             requested_by=actor,
             requested_at=timezone.now(),
@@ -310,10 +319,22 @@ def detection_request(
             false_alarms_per_year=budget,
         )
         audit_record(actor=actor, action="flows.detect_queued", obj=run)
+    transaction.on_commit(lambda: _enqueue_detection(run))
+    return run
+
+
+def _enqueue_detection(run: DetectionRun) -> None:
+    """Hand the run to the worker; if the queue refuses it, the run says so (never left
+    waiting for nothing)."""
     from .tasks import detection_task
 
-    transaction.on_commit(lambda: detection_task.enqueue(str(run.pk)))
-    return run
+    try:
+        detection_task.enqueue(str(run.pk))
+    except Exception as exc:
+        logger.exception("detection run %s could not be queued", run.pk)
+        run.status, run.error = DetectionRun.Status.FAILED, str(exc)[:2000]
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
 
 
 def phase_acknowledge(*, actor: User, change_id: uuid.UUID, note: str = "") -> PhaseChange:

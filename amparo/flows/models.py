@@ -99,8 +99,17 @@ class StreamValue(models.Model):
 class DetectionRun(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
         DONE = "done", _("Done")
+        # No counts to detect on: nothing recorded, the last results stay on the dashboard.
+        NO_DATA = "no_data", _("No counts to detect on")
         FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        READING = "reading", _("reading the counts")
+        DETECTING = "detecting", _("detecting surges")
+        RECORDING = "recording", _("recording phases and plans")
+        DRAWING = "drawing", _("drawing the charts")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(
@@ -115,12 +124,19 @@ class DetectionRun(models.Model):
     threshold_version = models.CharField(max_length=200, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Where a queued or running run is, for the progress the dashboard shows while it waits.
+    stage = models.CharField(max_length=12, choices=Stage.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
 
     class Meta:
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
         return f"run {self.as_of} {self.status}"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class StreamResult(models.Model):
@@ -135,6 +151,9 @@ class StreamResult(models.Model):
     h_low = models.FloatField()
     h_high = models.FloatField()
     series = models.JSONField(default=dict)
+    # SVG charts drawn by the worker at the end of the run ("es:90:320" → svg), so no page
+    # waits for them; emptied when a newer run has its own.
+    charts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

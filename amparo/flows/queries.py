@@ -6,8 +6,11 @@ an institution sees its own queue; coordinators (`flows.coordinate`) see every i
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
 from amparo.core.errors import NotFound
 from amparo.core.models import Site, User
@@ -21,6 +24,11 @@ from .models import (
     PlanActivation,
     StreamResult,
 )
+
+# Counts are entered daily; three days without any (a weekend and a late office) is stale.
+STALE_AFTER_DAYS = 3
+# A run still waiting or running after this long was lost (its worker stopped).
+PENDING_HOURS = 2
 
 
 def border_points() -> QuerySet[Site]:
@@ -51,6 +59,7 @@ def counts_for(
 
 
 def latest_run() -> DetectionRun | None:
+    """The run whose results the pages show: the latest that found counts to detect on."""
     return (
         DetectionRun.objects.filter(status=DetectionRun.Status.DONE)
         .order_by("-finished_at")
@@ -58,10 +67,70 @@ def latest_run() -> DetectionRun | None:
     )
 
 
-def run_streams(run: DetectionRun | None) -> dict[str, StreamResult]:
+def run_get(run_id: uuid.UUID) -> DetectionRun:
+    run = DetectionRun.objects.select_related("requested_by").filter(pk=run_id).first()
+    if run is None:
+        raise NotFound
+    return run
+
+
+def last_requested_run() -> DetectionRun | None:
+    """The run asked for last, whatever became of it (waiting, running, done, nothing to
+    detect on, failed): the dashboard says where it is."""
+    return DetectionRun.objects.select_related("requested_by").order_by("-requested_at").first()
+
+
+def pending_run() -> DetectionRun | None:
+    """A run waiting for the worker or running, asked for within PENDING_HOURS (an older one
+    was lost with its worker; asking again is allowed)."""
+    since = timezone.now() - dt.timedelta(hours=PENDING_HOURS)
+    return (
+        DetectionRun.objects.filter(
+            status__in=[DetectionRun.Status.QUEUED, DetectionRun.Status.RUNNING],
+            requested_at__gte=since,
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """How old the counts are: the last day with counts, and whether that is too long ago."""
+
+    last: dt.date | None  # None: no counts ever
+
+    @property
+    def stale(self) -> bool:
+        return self.last is None or (timezone.localdate() - self.last).days > STALE_AFTER_DAYS
+
+
+def counts_staleness() -> tuple[Staleness, dict[str, Staleness]]:
+    """The last day with crossing counts overall and at each border point (one query; the
+    unique key (site, date, ...) answers each point's last day from the index)."""
+    last_day = (
+        FlowCount.objects.filter(site=OuterRef("pk"), direction="in")
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    per_point = {
+        code: Staleness(last)
+        for code, last in border_points().annotate(last=Subquery(last_day)).values_list(
+            "code", "last"
+        )
+    }
+    days = [s.last for s in per_point.values() if s.last is not None]
+    return Staleness(max(days) if days else None), per_point
+
+
+def run_streams(run: DetectionRun | None, picture: str = "card") -> dict[str, StreamResult]:
+    """The run's streams by key, each with the kept SVG of one picture (``svg``)."""
+    from .rendering import with_picture
+
     if run is None:
         return {}
-    return {s.key: s for s in StreamResult.objects.filter(run=run).select_related("site")}
+    rows = with_picture(StreamResult.objects.filter(run=run).select_related("site"), picture)
+    return {s.key: s for s in rows}
 
 
 def changes_for(actor: User, *, key: str = "", raises_only: bool = False) -> QuerySet[PhaseChange]:

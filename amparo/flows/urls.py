@@ -9,6 +9,7 @@ urlpatterns = [
     path("entry/", views.entry_page, name="entry"),
     path("streams/", views.stream_page, name="streams"),
     path("run/", views.run_now, name="run"),
+    path("runs/<uuid:run_id>/", views.run_status, name="run_status"),
     path("alerts/", views.alerts_page, name="alerts"),
     path("alerts/<uuid:change_id>/", views.alert_page, name="alert"),
     path("alerts/<uuid:change_id>/acknowledge/", views.acknowledge, name="acknowledge"),

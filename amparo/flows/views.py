@@ -5,6 +5,7 @@ each message at its field (422); a stale version saves nothing (409)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,9 +26,9 @@ from amparo.core.permissions import Perm, has_perm, require
 
 from . import actions, queries
 from .bulletin import bulletin_data, bulletin_pdf
-from .charts import cached_chart
 from .forms import EntryForm, NoteForm, RunForm, StreamForm, SupportForm
-from .models import Group, StreamKind
+from .models import DetectionRun, Group, StreamKind
+from .rendering import CARD, PAGE, chart_for
 
 PAGE_SIZE = 50
 NATIONALITIES = ("HN", "SV", "NI", "CU", "HT", "VE", "MX")
@@ -64,14 +65,31 @@ def _nationalities() -> list[tuple[str, str]]:
     return [("", _("Not recorded")), *first]
 
 
-def _svg(
-    run: Any, key: str, series: dict[str, Any], title: str, days: int, width: int = 320
-) -> str:
-    # The SVG comes from vl-convert rendering our own numbers; titles are escaped by Vega.
-    svg = cached_chart(
-        run.pk if run else None, key, series, title=str(title), days=days, width=width
+# A finished run's outcome is shown as news on the dashboard for this long.
+RESULT_MINUTES = 30
+# A run still waiting after this long: the page says the worker may be stopped.
+SLOW_MINUTES = 5
+
+
+def _has_counts(stream: Any) -> bool:
+    return stream is not None and any(v is not None for v in stream.series.get("observed", []))
+
+
+def _run_panel(run: DetectionRun | None) -> dict[str, Any]:
+    """What the dashboard says about the run asked for last: its progress while it waits or
+    runs (polled), then its outcome for a while."""
+    if run is None:
+        return {"run": None}
+    now = timezone.now()
+    recent = run.finished_at is not None and now - run.finished_at < dt.timedelta(
+        minutes=RESULT_MINUTES
     )
-    return mark_safe(svg)  # noqa: S308
+    return {
+        "run": run,
+        "show": run.pending or recent,
+        # Still waiting after this long: the worker is most likely not running.
+        "slow": run.pending and now - run.requested_at > dt.timedelta(minutes=SLOW_MINUTES),
+    }
 
 
 @login_required
@@ -80,21 +98,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     run = queries.latest_run()
     streams = queries.run_streams(run)
     national = streams.get("national")
+    overall, per_point = queries.counts_staleness()
     cards = []
     for site in queries.border_points():
         s = streams.get(site.code)
         series = s.series if s else {}
+        reported = _has_counts(s)
         cards.append(
             {
                 "site": site,
-                "phase": s.phase if s else "normal",
+                # A point without any count in the run has no phase to tell, not "normal".
+                "phase": s.phase if reported else None,
                 "observed": (series.get("observed") or [None])[-1],
                 "expected": (series.get("expected") or [None])[-1],
-                "chart": _svg(run, site.code, series, site.name, 90) if s else "",
+                "chart": chart_for(s, CARD) if reported else "",
+                "counts": per_point.get(site.code) or queries.Staleness(None),
             }
         )
     order = {"emergency": 0, "alert": 1, "watch": 2, "normal": 3}
-    cards.sort(key=lambda c: (order.get(c["phase"], 4), c["site"].name))
+    cards.sort(key=lambda c: (order.get(c["phase"] or "", 4), c["site"].name))
     others = [s for k, s in streams.items() if k not in {"national"} and s.site is None]
     return render(
         request,
@@ -102,16 +124,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "run": run,
             "national": national,
-            "national_chart": _svg(run, "national", national.series, _("National total"), 180)
-            if national
-            else "",
+            "national_chart": chart_for(national, CARD),
+            "counts": overall,
+            # Counts that arrived after the run shown (a new run would take them in).
+            "newer_counts": bool(run and overall.last and overall.last > run.as_of),
             "cards": cards,
             "others": others,
             "alerts": queries.changes_for(request.user, raises_only=True)[:10],
             "run_form": RunForm() if has_perm(request.user, Perm.FLOWS_COORDINATE) else None,
+            "panel": _run_panel(queries.last_requested_run()),
             "can_write": has_perm(request.user, Perm.FLOWS_WRITE),
         },
     )
+
+
+@login_required
+def run_status(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """The progress of a run, polled by the dashboard (htmx) every 2 s; once the run is over,
+    the dashboard reloads to show its results."""
+    require(request.user, Perm.FLOWS_READ)
+    run = queries.run_get(run_id)
+    if not request.htmx:
+        return _see_other(reverse("flows:dashboard") + "#run-status")
+    response = render(request, "flows/_run_status.html", {"panel": _run_panel(run)})
+    if not run.pending:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -119,18 +157,22 @@ def point_page(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, Perm.FLOWS_READ)
     site = queries.point_get(code)
     run = queries.latest_run()
-    stream = queries.run_streams(run).get(site.code)
+    stream = queries.run_streams(run, PAGE).get(site.code)
     drill = [
         d for d in (run.summary.get("drill_down", []) if run else []) if d["point"] == site.code
     ]
     counts = queries.counts_for(request.user, site=site.code)[:60]
+    _overall, per_point = queries.counts_staleness()
     return render(
         request,
         "flows/point.html",
         {
             "site": site,
+            "run": run,
             "stream": stream,
-            "chart": _svg(run, site.code, stream.series, site.name, 365, 640) if stream else "",
+            "reported": _has_counts(stream),
+            "chart": chart_for(stream, PAGE) if _has_counts(stream) else "",
+            "point_counts": per_point.get(site.code) or queries.Staleness(None),
             "changes": queries.changes_for(request.user, key=site.code)[:30],
             "drill": drill,
             "counts": counts,
@@ -219,14 +261,16 @@ def run_now(request: HttpRequest) -> HttpResponse:
     form = RunForm(request.POST)
     if form.is_valid():
         try:
+            # In the worker: a run takes seconds to minutes; the dashboard follows its progress.
             actions.detection_request(
-                actor=request.user, budget=form.cleaned_data["false_alarms_per_year"]
+                actor=request.user,
+                budget=form.cleaned_data["false_alarms_per_year"],
+                background=True,
             )
         except InvalidInput as exc:
             form.add_action_errors(exc)
         else:
-            messages.success(request, _("Detection run finished."))
-            return _see_other(reverse("flows:dashboard"))
+            return _see_other(reverse("flows:dashboard") + "#run-status")
     messages.error(request, " ".join(e["message"] for e in _summary(form)))
     response = _see_other(reverse("flows:dashboard"))
     return response
