@@ -40,3 +40,16 @@ def test_import_and_contact_logging_benchmarks_run(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "contacts in the database: 3,000" in out.stdout and "ratio of p95s" in out.stdout
+    # The operator's screens as the browser meets them, on the same small database.
+    out = subprocess.run(
+        [sys.executable, "bench/operator_screens.py", "--heavy", "bench-importer"]
+        + ["--demo-accounts", "--iterations", "3", "--list-requests", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "recorded by bench-importer: 3,000" in out.stdout, out.stdout
+    assert out.stdout.count("save+reload: p95 / bare p95") == 2 and "audit trail" in out.stdout
