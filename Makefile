@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 DEMO_PEOPLE ?= 2000
 
-.PHONY: install demo run serve test test-pg test-browser lint check-deploy bench-smoke clean
+.PHONY: install demo run serve test test-pg test-walk test-browser lint check-deploy bench-smoke clean
 
 $(BIN)/activate: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install
 
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(PY) -m pytest -q -p no:cacheprovider
+
+# The whole-product walk alone (docs/testing.md); on PostgreSQL with DATABASE_URL=postgres://…
+test-walk: install
+	$(PY) -m pytest -q -p no:cacheprovider -rxX tests/test_walk.py
 
 lint: install
 	$(BIN)/ruff check amparo tests bench
