@@ -369,6 +369,9 @@ def test_cases_hold_what_the_engine_would_write() -> None:
     members = HouseholdMember.objects.filter(household__cases__in=returnee_cases)
     assert members.count() == volumes["returnees"]
     assert members.filter(is_head=True).count() == volumes["returnee_households"]
+    # Every member but the head is related to the head (spouse, child, relative); the head not.
+    assert not members.filter(is_head=True).exclude(relation_to_head="").exists()
+    assert not members.filter(is_head=False, relation_to_head="").exists()
     for case in returnee_cases[:20]:
         assert case.data["reception"]["members_returned"] == case.household.members.count()
     assert audit_verify()[1] is None

@@ -1394,20 +1394,24 @@ def _returnees(ctx: Context) -> None:
     now = ctx.people.now
     for day, size in zip(_days_in(ctx, *YEAR, households), sizes, strict=True):
         head = ctx.people.draw(born=_born(rng, day, 18, 65, 32), on=day, holder=holder)
-        members = [head]
+        members = [(head, "")]
         children = 0
         for _n in range(size - 1):
             adult = rng.random() < 0.35
             children += not adult
+            # Each member's relation to the head: the first adult a spouse, children sons and
+            # daughters, other adults relatives (no draw: the demo stays the same otherwise).
+            spouse = adult and all(r != "spouse" for _m, r in members)
+            relation = ("spouse" if spouse else "relative") if adult else "child"
             members.append(
-                ctx.people.draw(
+                (ctx.people.draw(
                     born=_born(rng, day, 18, 60, 30) if adult else _born(rng, day, 0.2, 17.9, 8),
                     on=day, holder=holder,
-                )
+                ), relation)
             )  # fmt: skip
         hid = uuid.UUID(int=rng.getrandbits(128), version=4)
         house_rows.append((db.id(hid), f"Hogar {head.first} {head.second}".strip(), now))
-        member_rows.extend((db.id(hid), db.id(m.pid), m is head) for m in members)
+        member_rows.extend((db.id(hid), db.id(m.pid), m is head, r) for m, r in members)
         opened = ctx.clock.at(day, rng.randrange(7 * 3600, 20 * 3600))
         stop = rng.choices([0, 1, 2, 3, 4, 5], weights=[5, 10, 10, 30, 25, 20])[0]
         steps = _walk(ctx, opened, path[:stop], 24, 24 * 60)
@@ -1427,7 +1431,7 @@ def _returnees(ctx: Context) -> None:
         )
         db.write(
             HouseholdMember._meta.db_table,
-            _columns(HouseholdMember, "household", "person", "is_head"),
+            _columns(HouseholdMember, "household", "person", "is_head", "relation_to_head"),
             member_rows,
         )
         _audit("households", len(house_rows))
