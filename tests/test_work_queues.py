@@ -172,3 +172,52 @@ def test_the_menu_holds_the_queues_of_the_role(make_user) -> None:  # type: igno
     # The page being shown is marked in the menu, once.
     html = page(signed_in(make_user(Role.SUPERVISOR, "MINEX")).get("/cases/approvals/"))
     assert html.count('aria-current="page"') == 1
+
+
+def test_civil_registry_steps_lead_to_the_entries_waiting(make_user) -> None:  # type: ignore[no-untyped-def]
+    """The count of entries waiting for a step links to exactly those entries: a consulate's
+    recorded and rejected ones, the registry's sent ones; not the registered ones."""
+    from amparo.assistance.actions import (
+        CivilRegistrationInput,
+        civil_registration_advance,
+        civil_registration_record,
+    )
+
+    consul = make_user(Role.CASEWORKER, "MINEX")
+    renap = make_user(Role.CASEWORKER, "RENAP")
+    records = []
+    for given, first in (("Luis", "Ajú"), ("Ana", "Coc"), ("Juan", "Tol")):
+        child = _child(consul, given, first)
+        records.append(
+            civil_registration_record(
+                actor=consul,
+                data=CivilRegistrationInput(
+                    kind="birth",
+                    person_id=child.pk,
+                    site="US_LOS_ANGELES",
+                    event_date=date(2018, 5, 2),
+                    event_country="US",
+                    event_place="Los Angeles, CA",
+                ),
+            )
+        )
+    recorded, sent, registered = records
+    for record in (sent, registered):
+        civil_registration_advance(actor=consul, record_id=record.pk, status="sent")
+    civil_registration_advance(actor=renap, record_id=registered.pk, status="acknowledged")
+    civil_registration_advance(
+        actor=renap, record_id=registered.pk, status="registered", registry_reference="CUI 1"
+    )
+
+    def listed(client, url: str) -> set[str]:  # type: ignore[no-untyped-def]
+        html = page(client.get(url))
+        return {str(r.pk) for r in records if f"/{r.pk}/" in html}
+
+    client = signed_in(consul)
+    home = page(client.get("/"))
+    count = re.search(r'href="/assistance/civil-registry/\?waiting=1">([^<]+)</a>', home)
+    assert count and count.group(1).startswith("1 "), count
+    assert listed(client, "/assistance/civil-registry/?waiting=1") == {str(recorded.pk)}
+    assert len(listed(client, "/assistance/civil-registry/")) == 3
+    registry = signed_in(renap)
+    assert listed(registry, "/assistance/civil-registry/?waiting=1") == {str(sent.pk)}

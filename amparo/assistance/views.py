@@ -560,19 +560,34 @@ def _register_list(
 @login_required
 def civil_registry(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.ASSISTANCE_READ)
+    records = queries.civil_registrations_visible_to(request.user)
+    # ?waiting=1: the entries waiting for the user's institution to take a step (the home
+    # page's count and the menu's "civil registry steps" lead here).
+    waiting = request.GET.get("waiting") == "1"
+    if waiting:
+        records = records.filter(status__in=_civil_waiting_statuses(request.user))
     context = _register_list(
         request,
-        queries.civil_registrations_visible_to(request.user),
+        records,
         kinds=CivilRegistration.Kind.choices,
         statuses=CivilRegistration.Status.choices,
         order=("-recorded_on", "-created_at"),
     )
     context["is_registry"] = _is_registry(request.user)
+    context["waiting"] = waiting
     return render(request, "assistance/civil_registry.html", context)
 
 
 def _is_registry(actor: User) -> bool:
     return actor.institution is not None and actor.institution.code == queries.civil_registry_code()
+
+
+def _civil_waiting_statuses(actor: User) -> list[str]:
+    """The statuses in which an entry waits for the actor's institution: the registry acts on
+    what was sent to it, a consulate on what it recorded and what came back rejected."""
+    if _is_registry(actor):
+        return [CivilRegistration.Status.SENT, CivilRegistration.Status.ACKNOWLEDGED]
+    return [CivilRegistration.Status.RECORDED, CivilRegistration.Status.REJECTED]
 
 
 @login_required
@@ -905,15 +920,9 @@ def home_panel(user: User) -> dict[str, Any]:
     mine_today = (
         queries.contacts_visible_to(user).filter(recorded_by=user, received_at__gte=lo).count()
     )
-    civil = queries.civil_registrations_visible_to(user)
-    if _is_registry(user):
-        waiting = civil.filter(
-            status__in=[CivilRegistration.Status.SENT, CivilRegistration.Status.ACKNOWLEDGED]
-        )
-    else:
-        waiting = civil.filter(
-            status__in=[CivilRegistration.Status.RECORDED, CivilRegistration.Status.REJECTED]
-        )
+    waiting = queries.civil_registrations_visible_to(user).filter(
+        status__in=_civil_waiting_statuses(user)
+    )
     travel = queries.travel_documents_visible_to(user).filter(
         status__in=[TravelDocument.Status.REQUESTED, TravelDocument.Status.CHECKED]
     )

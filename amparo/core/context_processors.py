@@ -67,7 +67,7 @@ WORK_QUEUES: tuple[Entry, ...] = (
     (Perm.CASE_WRITE, _("My overdue tasks"), "cases:overdue", ""),
     (Perm.CASE_READ, _("Referrals to accept"), "cases:referrals", "status=sent"),
     (Perm.PERSON_MERGE, _("Possible duplicates"), "matching:queue", ""),
-    (Perm.ASSISTANCE_READ, _("Civil registry steps"), "assistance:civil_registry", ""),
+    (Perm.ASSISTANCE_READ, _("Civil registry steps"), "assistance:civil_registry", "waiting=1"),
     (Perm.RECS_VALIDATE, _("Progress updates to sign"), "recommendations:to_sign", ""),
 )
 
