@@ -277,3 +277,18 @@ def test_a_register_s_list_is_read_newest_first_from_its_index(
     plan = _explain(_list_sql(client, url, table))
     assert index in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+# --- other lists' queries at national volume -------------------------------------------------
+
+
+def test_labour_figures_read_the_years_once_each(make_user: Any) -> None:
+    """The years offered on the labour figures page: one row a year, not one a placement (the
+    model's ordering in the DISTINCT read 18,118 placements at national volume)."""
+    from amparo.labour.queries import figure_years
+
+    chief = make_user(Role.SUPERVISOR, "MINTRAB")
+    with CaptureQueriesContext(connection) as queries:
+        assert figure_years(chief) == []
+    sql = queries.captured_queries[-1]["sql"]
+    assert "DISTINCT" in sql and "ORDER BY" not in sql and "registered_on" not in sql, sql

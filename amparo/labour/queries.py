@@ -482,6 +482,7 @@ def figure_years(actor: User) -> list[int]:
         _scope(actor, Placement.objects.all())
         .annotate(y=ExtractYear("offer__starts_on"))
         .values_list("y", flat=True)
+        .order_by()  # without it the model's ordering joins the DISTINCT: one row a placement
         .distinct()
     )
     return sorted({y for y in years if y}, reverse=True)
