@@ -108,6 +108,21 @@ def test_figure_groups_thousands_in_either_language(language: str) -> None:
     assert text == "1,017,564 · 12,345.7 · 2019"
 
 
+def test_statistics_headline_figures_are_grouped() -> None:
+    """The statistics page's headline figures (a year of support-line calls: 1,017,564)."""
+    from django.template.loader import render_to_string
+
+    from amparo.stats.registry import get
+
+    calls = get("support_line.calls")
+    item = {"indicator": calls, "value": 1_017_564, "unit": "", "url": "/", "svg": ""}
+    with translation.override("es"):
+        html = render_to_string(
+            "stats/_index_result.html", {"charts": [item], "sections": [("Línea", [item])]}
+        )
+    assert html.count("1,017,564") == 2 and "1017564" not in html
+
+
 @pytest.mark.django_db
 def test_consular_headline_is_grouped_and_plural_for_one(make_user) -> None:  # type: ignore[no-untyped-def]
     from amparo.cases.models import ServiceDelivery
@@ -224,3 +239,64 @@ def test_flows_rules_and_versions_are_shown_in_spanish() -> None:
     assert not set(rules) & set(engine.PHASE_RULES)
     assert model.startswith("Conteos esperados") and model.endswith("(nb-glm-2)")
     assert plan == "Plan de contingencia ante caravanas de migrantes"
+
+
+@pytest.mark.django_db
+def test_recruiter_history_names_each_step_in_spanish(make_user) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from amparo.labour.models import Recruiter
+    from amparo.labour.names import tax_number_with_check
+
+    chief = signed_in(make_user(Role.SUPERVISOR, "MINTRAB"))
+    application = {
+        "kind": "organisation",
+        "name": "Agencia Laboral Los Altos, S.A.",
+        "tax_number": tax_number_with_check("1234567"),
+        "representative": "Ana López",
+        "countries": ["CA", "MX"],
+        "sectors": ["agriculture"],
+        "documents": "Escritura constitutiva\nFianza",
+    }
+    assert chief.post(reverse("labour:recruiter_new"), application).status_code == 303
+    recruiter = Recruiter.objects.get()
+    until = (timezone.localdate() + timedelta(days=365)).isoformat()
+    decide = reverse("labour:recruiter_decide", args=[recruiter.pk])
+    chief.post(decide, {"decision": "authorise", "valid_until": until, "version": 1})
+    html = chief.get(reverse("labour:recruiter_detail", args=[recruiter.pk])).content.decode()
+    history = html.split('id="history-heading"', 1)[1]
+    assert "(Reclutador autorizado)" in history
+    assert "(authorise)" not in history and "(applied)" not in history
+
+
+@pytest.mark.django_db
+def test_public_portal_dates_an_evening_update_on_its_guatemalan_day(make_user) -> None:  # type: ignore[no-untyped-def]
+    """At 21:00 in Guatemala it is already 03:00 of the next day in UTC."""
+    from datetime import datetime
+    from datetime import timezone as dt_timezone
+
+    from amparo.recommendations import actions
+    from amparo.recommendations.models import ProgressUpdate
+    from amparo.recommendations.portal import public_detail
+
+    from .matrix_recommendations import recs_world
+
+    world = recs_world(make_user, make_user(Role.CASEWORKER, "MINEX"))
+    update = world["update"]
+    actions.update_decide(
+        actor=make_user(Role.SUPERVISOR, "MINEX"), update_id=update.pk, approve=True
+    )
+    actions.update_decide(actor=world["coordinator"], update_id=update.pk, approve=True)
+    evening = datetime(2026, 3, 5, 3, 0, tzinfo=dt_timezone.utc)  # 4 March, 21:00 in Guatemala
+    ProgressUpdate.objects.filter(pk=update.pk).update(created_at=evening)
+    shown = public_detail(world["rec"])
+    assert [e["on"] for e in shown["evidence"]] == ["2026-03-04"]
+
+
+def test_bulletin_pdf_says_when_in_guatemala_time() -> None:
+    from amparo.flows.bulletin import _local
+
+    with translation.override("es"):
+        # Kept in the JSON bulletin as UTC; read in the PDF as 12:00 in Guatemala.
+        assert _local("2019-03-30T18:00:00+00:00") == "30 de marzo de 2019 a las 12:00"
+    assert _local(None) == ""

@@ -9,6 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from amparo.core.localisation import local_datetime
+
 from .labels import plan_title
 from .models import PhaseChange, PlanActivation, StreamResult
 
@@ -149,8 +151,16 @@ def bulletin_pdf(change: PhaseChange) -> bytes:
         story.append(
             para(
                 _("Acknowledged by %(who)s at %(at)s")
-                % {"who": data["acknowledged_by"], "at": data["acknowledged_at"]}
+                % {"who": data["acknowledged_by"], "at": _local(data["acknowledged_at"])}
             )
         )
     doc.build(story)
     return out.getvalue()
+
+
+def _local(stored: str | None) -> str:
+    """The JSON bulletin's ISO instant (UTC) as the reader's date and time in Guatemala."""
+    from django.utils.formats import date_format
+
+    when = local_datetime(stored)
+    return date_format(when, "DATETIME_FORMAT") if when is not None else (stored or "")

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from amparo.core.errors import Conflict, InvalidInput
@@ -205,7 +206,11 @@ def entry_page(request: HttpRequest) -> HttpResponse:
                 form.add_action_errors(exc)
             else:
                 changed = sum(1 for v in done.values() if v != "unchanged")
-                messages.success(request, _("%(n)d counts saved.") % {"n": changed})
+                messages.success(
+                    request,
+                    ngettext("%(n)d count saved.", "%(n)d counts saved.", changed)
+                    % {"n": changed},
+                )
                 return _see_other(reverse("flows:entry") + f"?site={cd['site']}")
     return render(
         request, "flows/entry.html", {"form": form, "errors": _summary(form)}, status=status

@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.assistance.views import _countries
+from amparo.cases.forms import humanise
 from amparo.core.errors import Conflict, InvalidInput, NotFound
+from amparo.core.labels import action_label
 from amparo.core.models import Country, Site, User
 from amparo.core.permissions import Forbidden, Perm, has_perm, require
 from amparo.people.picker import person_picker, picker_query
@@ -90,8 +92,22 @@ def _history(record: Any) -> list[dict[str, Any]]:
             at: Any = datetime.fromisoformat(step.get("at", ""))
         except ValueError:
             at = step.get("at")
-        rows.append({**step, "label": labels.get(step.get("status")), "at": at})
+        what = _what_label(type(record).__name__.lower(), step.get("what") or "")
+        rows.append({**step, "label": labels.get(step.get("status")), "at": at, "what": what})
     return rows
+
+
+# History steps name what happened by a code ("authorise", "inspection"); the audit trail's
+# words for the same acts say it in the reader's language.
+WHAT_ACTIONS = {"applied": "apply", "registered": "register", "readmitted": "readmit"}
+
+
+def _what_label(kind: str, what: str) -> str:
+    if not what:
+        return ""
+    action = f"labour.{kind}.{WHAT_ACTIONS.get(what, what)}"
+    label = action_label(action)
+    return label if label != action else humanise(what)
 
 
 def _offices(actor: User) -> list[tuple[str, str]]:

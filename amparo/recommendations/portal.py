@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from amparo.core.middleware import client_ip
 
@@ -31,7 +32,7 @@ def public_detail(rec: Recommendation) -> dict[str, Any]:
             "text": u.text,
             "evidence": u.evidence,
             "evidence_url": u.evidence_url,
-            "on": u.created_at.date().isoformat(),
+            "on": timezone.localdate(u.created_at).isoformat(),  # the day in Guatemala
         }
         for u in rec.updates.filter(stage=ProgressUpdate.Stage.VALIDATED).select_related(
             "institution"
@@ -42,7 +43,7 @@ def public_detail(rec: Recommendation) -> dict[str, Any]:
             "organisation": s.organisation,
             "text": s.text,
             "link": s.link,
-            "on": s.created_at.date().isoformat(),
+            "on": timezone.localdate(s.created_at).isoformat(),
         }
         for s in rec.submissions.filter(state=Submission.State.PUBLISHED)
     ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from amparo.core.export import safe_row
@@ -60,7 +61,9 @@ def published_sections(report: Report) -> list[tuple[str, list[Published]]]:
 def _fmt(value: int | float | None) -> str:
     if value is None:
         return SUPPRESSED
-    return f"{value:,}".replace(",", " ") if isinstance(value, int) else f"{value:,.1f}"
+    # The reader's separators (es_GT: 12,345.6), as on the pages and the charts.
+    places = None if isinstance(value, int) else 1
+    return number_format(value, decimal_pos=places, force_grouping=True)
 
 
 def note() -> str:
@@ -104,7 +107,7 @@ def flat_rows(
         pub = published(fig)
         base = [ind.id, str(ind.title), str(ind.definition), str(UNIT_LABELS.get(ind.unit, "")),
                 period.start.isoformat(), period.end.isoformat()]  # fmt: skip
-        at = fig.extracted_at.isoformat()
+        at = timezone.localtime(fig.extracted_at).isoformat()  # Guatemala time, with its offset
         yield [*base, "", _("Total"), pub.value, pub.value is None, at]
         for shown in pub.tables:
             dims = " × ".join(str(DIMENSIONS[d].title) for d in shown.dimensions)

@@ -107,3 +107,12 @@ def plan_title(code: str) -> str:
     from amparo.flows.labels import plan_title as title
 
     return title(code)
+
+
+@register.filter
+def import_kind(kind: str) -> str:
+    """An import job's layout code (`support_contacts`) as the layout's title."""
+    from amparo.imports.layouts import layout_get
+
+    layout = layout_get(str(kind))
+    return str(layout.title) if layout is not None else str(kind)
