@@ -587,6 +587,17 @@ def _relation_errors(relation: str, *, field: str) -> dict[str, list[str]]:
     return {}
 
 
+def _require_relation(relation: str) -> None:
+    """A member other than the head is added or corrected with a known relation to the head."""
+    if not relation:
+        raise InvalidInput.field(
+            "relation", _("Say how this person is related to the head of household.")
+        )
+    errors = _relation_errors(relation, field="relation")
+    if errors:
+        raise InvalidInput(errors)
+
+
 def _household_label(label: str) -> str:
     label = _clean_text(label)
     if not label:
@@ -701,11 +712,7 @@ def household_member_add(
 ) -> HouseholdMember:
     """Add a person the actor holds to the household, with their relation to the head."""
     require(actor, Perm.PERSON_WRITE)
-    errors = _relation_errors(relation, field="relation")
-    if not relation:
-        errors["relation"] = [_("Say how this person is related to the head of household.")]
-    if errors:
-        raise InvalidInput(errors)
+    _require_relation(relation)
     with transaction.atomic():
         household = _household_for_update(actor, household_id)
         try:
@@ -726,11 +733,7 @@ def household_member_relation(
 ) -> HouseholdMember:
     """Correct a member's relation to the head (e.g. after the head changed)."""
     require(actor, Perm.PERSON_WRITE)
-    errors = _relation_errors(relation, field="relation")
-    if not relation:
-        errors["relation"] = [_("Say how this person is related to the head of household.")]
-    if errors:
-        raise InvalidInput(errors)
+    _require_relation(relation)
     with transaction.atomic():
         household = _household_for_update(actor, household_id)
         member = _member(household, person_id)

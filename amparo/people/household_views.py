@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.cases.queries import cases_visible_to
 from amparo.core.errors import InvalidInput
+from amparo.core.forms import form_response, submit
 from amparo.core.permissions import Perm, has_perm, require
 
 from . import actions
@@ -111,21 +113,23 @@ def _household_part(
     *,
     form: PersonPartForm,
     key: str,
-    act: Callable[[], object],
+    act: Callable[[dict[str, Any]], object],
     done: str,
     **extra: object,
 ) -> HttpResponse:
+    """Parse a small form of the household page and call its action (core.forms.submit)."""
     require(request.user, Perm.PERSON_WRITE)
-    if form.is_valid():
-        try:
-            act()
-        except InvalidInput as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, done)
-            return redirect("people:household_detail", household_id=household_id)
     member_q = request.POST.get("member_q", "") if key == "add_form" else ""
-    return _page(request, household_id, member_q=member_q, status=422, **{key: form}, **extra)  # type: ignore[arg-type]
+    return form_response(
+        request,
+        form,
+        submit(form, act),
+        success=done,
+        done=lambda: redirect("people:household_detail", household_id=household_id),
+        page=lambda status, **_: _page(
+            request, household_id, member_q=member_q, status=status, **{key: form}, **extra
+        ),
+    )
 
 
 @login_required
@@ -137,8 +141,8 @@ def household_rename(request: HttpRequest, household_id: uuid.UUID) -> HttpRespo
         household_id,
         form=form,
         key="rename_form",
-        act=lambda: actions.household_rename(
-            actor=request.user, household_id=household_id, label=form.cleaned_data["label"]
+        act=lambda d: actions.household_rename(
+            actor=request.user, household_id=household_id, label=d["label"]
         ),
         done=_("Household renamed."),
     )
@@ -153,11 +157,11 @@ def household_member_add(request: HttpRequest, household_id: uuid.UUID) -> HttpR
         household_id,
         form=form,
         key="add_form",
-        act=lambda: actions.household_member_add(
+        act=lambda d: actions.household_member_add(
             actor=request.user,
             household_id=household_id,
-            person_id=form.cleaned_data["person"],
-            relation=form.cleaned_data["relation"],
+            person_id=d["person"],
+            relation=d["relation"],
         ),
         done=_("Member added to the household."),
     )
@@ -168,19 +172,17 @@ def household_member_add(request: HttpRequest, household_id: uuid.UUID) -> HttpR
 def household_member_relation(
     request: HttpRequest, household_id: uuid.UUID, person_id: uuid.UUID
 ) -> HttpResponse:
-    form = HouseholdMemberRelationForm(
-        request.POST, auto_id=f"relation-{person_id.hex[:12]}-%s"
-    )
+    form = HouseholdMemberRelationForm(request.POST, auto_id=f"relation-{person_id.hex[:12]}-%s")
     return _household_part(
         request,
         household_id,
         form=form,
         key="relation_form",
-        act=lambda: actions.household_member_relation(
+        act=lambda d: actions.household_member_relation(
             actor=request.user,
             household_id=household_id,
             person_id=person_id,
-            relation=form.cleaned_data["relation"],
+            relation=d["relation"],
         ),
         done=_("Relation to the head of household changed."),
         relation_for=person_id,
@@ -215,11 +217,11 @@ def household_head(request: HttpRequest, household_id: uuid.UUID) -> HttpRespons
         household_id,
         form=form,
         key="head_form",
-        act=lambda: actions.household_head_change(
+        act=lambda d: actions.household_head_change(
             actor=request.user,
             household_id=household_id,
-            head_id=form.cleaned_data["head"],
-            former_head_relation=form.cleaned_data["former_head_relation"],
+            head_id=d["head"],
+            former_head_relation=d["former_head_relation"],
         ),
         done=_("Head of household changed."),
     )
