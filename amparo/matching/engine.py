@@ -400,19 +400,29 @@ def person_records(queryset: Iterable[Any]) -> list[dict[str, str]]:
     Other names (aliases, previous names) go to other_names; the first active identity
     document to document_number (the others are still found by the document search).
     """
-    from django.db.models import Prefetch
+    from django.db.models import Prefetch, prefetch_related_objects
 
     from amparo.people.models import IdentityDocument, PersonName
 
+    related = (
+        Prefetch("documents", IdentityDocument.objects.filter(voided_at__isnull=True)),
+        Prefetch("other_names", PersonName.objects.filter(voided_at__isnull=True)),
+    )
     if hasattr(queryset, "select_related"):
-        queryset = queryset.select_related(
-            "nationality", "origin_municipality__department"
-        ).prefetch_related(
-            Prefetch("documents", IdentityDocument.objects.filter(voided_at__isnull=True)),
-            Prefetch("other_names", PersonName.objects.filter(voided_at__isnull=True)),
+        people = list(
+            queryset.select_related(
+                "nationality", "origin_municipality__department"
+            ).prefetch_related(*related)
+        )
+    else:
+        # A list of people: a few queries for all of them, not five for each (the worker and
+        # the remains page pass up to 2,000).
+        people = list(queryset)
+        prefetch_related_objects(
+            people, "nationality", "origin_municipality__department", *related
         )
     records = []
-    for person in queryset:
+    for person in people:
         municipality = person.origin_municipality
         documents = sorted(person.documents.all(), key=lambda d: d.created_at)
         other = [str(n) for n in person.other_names.all()]

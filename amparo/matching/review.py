@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,10 +36,21 @@ def _alive() -> QuerySet[Person]:
 
 
 def _pool(person: Person) -> QuerySet[Person]:
-    """Records sharing a search token (a folded name part or a document number)."""
+    """At most POOL records sharing a search token (a folded name part or a document number),
+    those sharing the most tokens first: thousands may share a common surname, and a likely
+    duplicate shares several (both surnames, a given name, a document number). Read from the
+    token index, not by testing every record."""
     tokens = PersonSearchToken.objects.filter(person=person).values("token")
-    sharing = PersonSearchToken.objects.filter(person=OuterRef("pk"), token__in=tokens)
-    return _alive().exclude(pk=person.pk).filter(Exists(sharing))[:POOL]
+    ranked = (
+        PersonSearchToken.objects.filter(
+            token__in=tokens, person__voided_at__isnull=True, person__merged_into__isnull=True
+        )
+        .exclude(person=person)
+        .values("person")
+        .annotate(shared=Count("token", distinct=True))
+        .order_by("-shared", "person")[:POOL]
+    )
+    return Person.objects.filter(pk__in=[row["person"] for row in ranked])
 
 
 def candidates_refresh(person_id: uuid.UUID) -> int:
@@ -49,10 +60,10 @@ def candidates_refresh(person_id: uuid.UUID) -> int:
     person = _alive().filter(pk=person_id).first()
     if person is None:
         return 0
-    pool = list(_pool(person))
+    pool = person_records(_pool(person))
     if not pool:
         return 0
-    found = link(person_records([person]), person_records(pool), model=MODEL, top=10)
+    found = link(person_records([person]), pool, model=MODEL, top=10)
     now = timezone.now()
     proposed = 0
     for candidate in found:
