@@ -169,6 +169,8 @@ def test_the_menu_holds_the_queues_of_the_role(make_user) -> None:  # type: igno
     assert 'href="/cases/tasks/overdue/"' in worker_nav
     assert "/cases/approvals/" not in worker_nav and "/matching/" not in worker_nav
     assert es("To do") not in analyst_nav and "/cases/" not in analyst_nav
+    # A group with one entry for the role is that entry's link, under that entry's name.
+    assert f'href="/flows/"><span>{es("Migratory flows")}</span>' in analyst_nav
     # The page being shown is marked in the menu, once.
     html = page(signed_in(make_user(Role.SUPERVISOR, "MINEX")).get("/cases/approvals/"))
     assert html.count('aria-current="page"') == 1

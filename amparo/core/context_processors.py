@@ -27,7 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 #
 # Fifteen entries side by side ran off both edges of a desktop screen. The menu keeps the two
 # hubs (people, cases) one click away and folds everything else into a few groups, each shown
-# only with the entries the role may use; a group left with one entry becomes a plain link.
+# only with the entries the role may use; a group left with one entry becomes a plain link,
+# named as that entry (an analyst's "Migration" is the one link "Migratory flows").
 
 
 @dataclass(frozen=True)
