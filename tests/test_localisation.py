@@ -300,3 +300,10 @@ def test_bulletin_pdf_says_when_in_guatemala_time() -> None:
         # Kept in the JSON bulletin as UTC; read in the PDF as 12:00 in Guatemala.
         assert _local("2019-03-30T18:00:00+00:00") == "30 de marzo de 2019 a las 12:00"
     assert _local(None) == ""
+
+
+def test_audit_record_types_are_named_in_spanish() -> None:
+    template = Template("{% load amparo_tags %}{{ t|object_type_label }}")
+    with translation.override("es"):
+        shown = [template.render(Context({"t": t})) for t in ("TravelDocument", "Person")]
+    assert shown == ["Solicitud de documento de viaje", "Persona"]

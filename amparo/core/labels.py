@@ -154,6 +154,63 @@ ACTION_LABELS: dict[str, Promise] = {
 }
 
 
+# The audit trail names each record by its class; people read these words instead.
+OBJECT_TYPE_LABELS: dict[str, Promise] = {
+    "Person": _("Person"),
+    "Case": _("Case"),
+    "Household": _("Household"),
+    "CivilRegistration": _("Civil registry entry"),
+    "TravelDocument": _("Travel document request"),
+    "SupportContact": _("Support-line contact"),
+    "ServiceDelivery": _("Service delivered"),
+    "Referral": _("Referral"),
+    "MissingReport": _("Missing-person report"),
+    "SearchRequest": _("Search request"),
+    "UnidentifiedRemains": _("Unidentified remains"),
+    "TracingRequest": _("Family tracing request"),
+    "TracingCandidate": _("Possible relative"),
+    "MatchCandidate": _("Possible duplicate"),
+    "PersonMerge": _("Merged records"),
+    "Recruiter": _("Recruiter"),
+    "FraudReport": _("Fraud report"),
+    "Employer": _("Employer"),
+    "JobOffer": _("Job offer"),
+    "Placement": _("Worker's placement"),
+    "WorkplaceVisit": _("Workplace visit"),
+    "SupportService": _("Support service to a worker"),
+    "PamphletDistribution": _("Information pamphlets"),
+    "FlowCount": _("Flow count"),
+    "StreamValue": _("Stream figure"),
+    "DetectionRun": _("Detection run"),
+    "PhaseChange": _("Phase change"),
+    "PlanActivation": _("Contingency plan activation"),
+    "ContingencyTask": _("Contingency task"),
+    "Recommendation": _("Recommendation"),
+    "Document": _("UN document"),
+    "Assignment": _("Institution's responsibility"),
+    "FocalPoint": _("Focal point"),
+    "FollowUpAction": _("Follow-up action"),
+    "Indicator": _("Follow-up indicator"),
+    "ProgressUpdate": _("Progress update"),
+    "Submission": _("Civil-society information"),
+    "ReportDraft": _("Report draft"),
+    "ImportJob": _("File import"),
+    "ApiToken": _("API token"),
+    "User": _("Account"),
+    "Site": _("Site"),
+    "Task": _("Task"),
+    "Note": _("Note"),
+    "Attachment": _("Attached file"),
+    "Approval": _("Approval request"),
+    "Consent": _("Consent"),
+}
+
+
+def object_type_label(name: str) -> str:
+    label = OBJECT_TYPE_LABELS.get(name)
+    return str(label) if label is not None else name
+
+
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action

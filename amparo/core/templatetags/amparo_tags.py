@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
-from amparo.core.labels import action_label
+from amparo.core.labels import action_label, object_type_label
 from amparo.core.localisation import local_datetime
 
 register = template.Library()
@@ -116,3 +116,10 @@ def import_kind(kind: str) -> str:
 
     layout = layout_get(str(kind))
     return str(layout.title) if layout is not None else str(kind)
+
+
+@register.filter(name="object_type_label")
+def object_type_label_filter(name: str) -> str:
+    """An audit entry's record type (`TravelDocument`) in the reader's language."""
+    return object_type_label(str(name))
+
