@@ -301,9 +301,10 @@ def detection_request(
         )
     if as_of is not None and as_of > timezone.localdate():
         raise InvalidInput.field("as_of", _("The date cannot be in the future."))
-    from .detection import run_detection
-
     if not background:
+        # Imported here: the engine takes seconds to import, which a page must not wait for.
+        from .detection import run_detection
+
         return run_detection(actor=actor, as_of=as_of, budget=budget)
     from .queries import pending_run
 
