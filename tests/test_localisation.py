@@ -307,3 +307,24 @@ def test_audit_record_types_are_named_in_spanish() -> None:
     with translation.override("es"):
         shown = [template.render(Context({"t": t})) for t in ("TravelDocument", "Person")]
     assert shown == ["Solicitud de documento de viaje", "Persona"]
+
+
+@pytest.mark.django_db
+def test_contacts_list_count_is_grouped(make_user) -> None:  # type: ignore[no-untyped-def]
+    from amparo.assistance.models import SupportContact
+
+    operator = make_user(Role.OPERATOR, "MINEX")
+    now = timezone.now()
+    SupportContact.objects.bulk_create(
+        SupportContact(
+            institution=operator.institution,
+            received_at=now - timedelta(seconds=i),
+            channel="call",
+            reason_id="information",
+            outcome="information",
+            recorded_by=operator,
+        )
+        for i in range(1_234)
+    )
+    page = signed_in(operator).get("/assistance/contacts/").content.decode()
+    assert "1,234 contactos" in page and "1234 contactos" not in page
