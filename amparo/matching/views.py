@@ -83,7 +83,13 @@ def _page(
     return render(
         request,
         "matching/candidate.html",
-        {"c": candidate, "people": [candidate.person_a, candidate.person_b], "form": form},
+        {
+            "c": candidate,
+            "people": [candidate.person_a, candidate.person_b],
+            "form": form,
+            # A whole percentage, as on the queue: "0.54" reads as a decimal point in Spanish.
+            "probability": f"{round(candidate.match_probability * 100)} %",
+        },
         status=status,
     )
 
