@@ -276,3 +276,17 @@ def test_the_database_worker_computes_pages_and_exports(  # type: ignore[no-unty
     assert xlsx["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+def test_a_computation_that_lost_its_worker_is_queued_again(calls, analyst, settings):  # type: ignore[no-untyped-def]
+    settings.TASKS = DATABASE
+    page = _calls_page(analyst)
+    job = Computation.objects.get(kind="indicator")
+    # The worker took it and stopped (killed, machine restarted) without a word.
+    Computation.objects.filter(pk=job.pk).update(
+        status="running", started_at=timezone.now() - timedelta(hours=2)
+    )
+    settings.TASKS = IMMEDIATE
+    page = _calls_page(analyst)
+    assert _figure(page.content.decode()) == "3"
+    assert Computation.objects.get(pk=job.pk).status == "done"

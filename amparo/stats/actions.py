@@ -5,6 +5,7 @@ the request is queued for the worker. Nothing here computes a figure: pages neve
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -17,6 +18,10 @@ from .jobs import data_fingerprint, request_key
 from .models import Computation
 
 logger = logging.getLogger(__name__)
+
+# A computation "running" for longer than this lost its worker (stopped, crashed, restarted):
+# the national State report takes seconds, so an hour leaves room for a loaded machine.
+STALLED_AFTER = timedelta(hours=1)
 
 
 def computation_request(
@@ -35,6 +40,9 @@ def computation_request(
     )
     if created:
         return _enqueue(job)
+    if _stalled(job):
+        logger.error("Statistics computation %s lost its worker; queued again", job.pk)
+        return _requeue(job, only_if=Computation.Status.RUNNING)
     if job.in_progress:
         return job
     fingerprint = data_fingerprint()
@@ -51,6 +59,15 @@ def computation_retry(*, actor: User, job: Computation) -> Computation:
     if job.status != Computation.Status.FAILED:
         return job
     return _requeue(job, only_if=Computation.Status.FAILED)
+
+
+def _stalled(job: Computation) -> bool:
+    started = job.started_at
+    return (
+        job.status == Computation.Status.RUNNING
+        and started is not None
+        and started < timezone.now() - STALLED_AFTER
+    )
 
 
 def _requeue(job: Computation, *, only_if: str) -> Computation:
