@@ -27,7 +27,7 @@ from amparo.core.models import Role, User
 from amparo.matching.models import MatchCandidate
 from amparo.matching.tasks import match_person
 
-from .test_matching_pages import family
+from .test_matching_pages import family, signed_in
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ENGINE_DOWN = "el motor de coincidencias no responde"
@@ -41,12 +41,6 @@ def verified(user: User) -> Client:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    return client
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 
