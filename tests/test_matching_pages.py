@@ -154,6 +154,7 @@ def test_possible_matches_of_a_missing_person_from_a_known_municipality(minex):
     assert reverse("people:detail", args=[people.found.pk]) in page  # proposed
     assert f"found_person={people.found.pk}" in page
     assert "No se pudieron buscar" not in page
+    assert "<li>Apellidos: " in page and "<li>surnames: " not in page  # words, not codes
 
 
 def test_possible_matches_of_a_family_tracing_request(minex):
