@@ -39,7 +39,7 @@ from django.utils import timezone
 from .conftest import empty_audit_trail
 from .walk import browser as checks
 from .walk.language import findings
-from .walk.pages import Form, Page, emptied, filled, parse, pattern, query
+from .walk.pages import Form, Page, emptied, filled, parse, pattern, query, route
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,10 +64,13 @@ DEMO_PASSWORD = "amparo-demo-2026"
 DEMO_PEOPLE = int(os.environ.get("WALK_PEOPLE", "120"))
 NATIONAL_SCALE = float(os.environ.get("WALK_SCALE", "0.001"))
 PER_PATTERN = 2  # URLs of one pattern visited by the first role that meets it (1 for others)
+QUERY_VARIANTS = 2  # sets of query parameters followed per route (filters, periods, pages)
 PAGES_PER_ROLE = 300  # a bound, so that a page spawning endless links cannot stall CI
 LOADING: dict[str, float] = {}  # seconds each demo took to load, for the summary
-REPORT = settings.PROJECT_DIR / "var" / "walk-report.txt"
-PROGRESS = settings.PROJECT_DIR / "var" / "walk-progress.log"
+# One report and one progress log per database: the two suites run side by side in CI.
+_VENDOR = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+REPORT = settings.PROJECT_DIR / "var" / f"walk-report-{_VENDOR}.txt"
+PROGRESS = settings.PROJECT_DIR / "var" / f"walk-progress-{_VENDOR}.log"
 
 
 # --- what the walk found ------------------------------------------------------------------
@@ -141,6 +144,7 @@ def demo_data(chromium: Any, transactional_db: None, settings: Any) -> Iterator[
     started = time.monotonic()
     PROGRESS.parent.mkdir(exist_ok=True)
     PROGRESS.write_text("", encoding="utf-8")
+    REPORT.write_text("(loading the demo data)\n", encoding="utf-8")
     _progress("loading the standard demo")
     call_command("demo", people=DEMO_PEOPLE, cases_per_stage=1, stdout=out)
     _progress("loading the national demo")
@@ -198,6 +202,7 @@ class Walker:
     browsed: set[str] = field(default_factory=set)
     forms_done: set[str] = field(default_factory=set)
     downloads_done: set[str] = field(default_factory=set)
+    query_variants: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def fetch(
         self, client: Client, role: str, method: str, url: str, data: Any = None
@@ -268,10 +273,14 @@ class Walker:
                 cap = PER_PATTERN if self.seen_patterns[key] < PER_PATTERN else 1
                 if self.seen_by_role[(kind, key)] >= cap or mine[key] >= cap:
                     continue
-            if _looks_like_download(url):
-                if key in self.downloads_done:
+            variants = self.query_variants[route(url)]
+            if key not in variants and len(variants) >= QUERY_VARIANTS:
+                continue
+            variants.add(key)
+            if _looks_like_download(url):  # one of each format: its status, not its variants
+                if route(url) in self.downloads_done:
                     continue
-                self.downloads_done.add(key)
+                self.downloads_done.add(route(url))
             visited.add(url)
             mine[key] += 1
             self.seen_by_role[(kind, key)] += 1
@@ -287,8 +296,11 @@ class Walker:
                 self.found.add(account, url, "broken link", f"HTTP {status} (linked from {source})")
             if page is None or status != 200:
                 continue
-            if page.full and key not in self.browser_queue and key != "/":
-                self.browser_queue[key] = url
+            # The browser sees each route once (its layout does not change with the query).
+            where = route(url)
+            if page.full and where not in self.browser_queue and where != "/":
+                if not _looks_like_download(url):
+                    self.browser_queue[where] = url
             forms.extend(page.forms)
             for link, fragment in page.links:
                 queue.append((link, "fragment" if fragment else pattern(url), depth + 1))
@@ -543,6 +555,8 @@ def test_every_role_walks_the_whole_product(
             homes_checked.add(user.role)
             urls = ["/", *urls]
         browse(chromium, live_server.url, client, user.username, urls, found)
+        # So far, in case the run is stopped: the same report the end writes in full.
+        REPORT.write_text(f"(walk in progress: {user.username})\n{found.report()}\n", "utf-8")
 
     # Every kind of background task, through the real worker.
     from django_tasks_db.models import DBTaskResult

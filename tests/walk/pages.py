@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
+from django.urls import Resolver404, resolve
 from lxml import html as lxml_html
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -28,20 +29,34 @@ INVISIBLE = {"script", "style", "template", "noscript"}
 TEXT_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 
 
+def route(url: str) -> str:
+    """The URL's route in the application (/people/<uuid:person_id>/), from Django's resolver;
+    a download's format is kept (/stats/report/export.<slug:fmt> (.pdf)), each being its own
+    code path. A path the resolver does not know has its identifiers replaced instead."""
+    path = urlsplit(url).path
+    try:
+        found = "/" + resolve(path).route
+    except Resolver404:
+        segments = []
+        for segment in path.split("/"):
+            if UUID.match(segment):
+                segment = "<uuid>"
+            elif NUMBER.match(segment):
+                segment = "<n>"
+            elif DAY.match(segment):
+                segment = "<date>"
+            segments.append(segment)
+        return "/".join(segments)
+    extension = re.search(r"\.([a-z0-9]+)$", path)
+    if extension and "<" in found.rsplit("/", 1)[-1]:
+        found += f" (.{extension.group(1)})"
+    return found
+
+
 def pattern(url: str) -> str:
-    """/people/<uuid>/?page&q for /people/1f0e…/?q=tzoc&page=2."""
-    parts = urlsplit(url)
-    segments = []
-    for segment in parts.path.split("/"):
-        if UUID.match(segment):
-            segment = "<uuid>"
-        elif NUMBER.match(segment):
-            segment = "<n>"
-        elif DAY.match(segment):
-            segment = "<date>"
-        segments.append(segment)
-    keys = sorted({k for k, _v in parse_qsl(parts.query, keep_blank_values=True)})
-    return "/".join(segments) + (("?" + "&".join(keys)) if keys else "")
+    """The route and the names of the query parameters: /people/?page&q for /people/?q=tz&page=2."""
+    keys = sorted({k for k, _v in parse_qsl(urlsplit(url).query, keep_blank_values=True)})
+    return route(url) + (("?" + "&".join(keys)) if keys else "")
 
 
 def same_site(base: str, href: str) -> str | None:
