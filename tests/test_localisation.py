@@ -4,7 +4,7 @@ times in America/Guatemala, labels instead of codes, plural forms through the ca
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from html import escape
 from typing import Any
 
@@ -61,6 +61,8 @@ def test_rendered_chart_has_spanish_months_and_grouped_thousands() -> None:
     assert any(t.startswith("ene") for t in texts), texts
     assert not any(t.startswith("Jan") for t in texts), texts
     assert "20,000" in texts, texts  # thousands grouped as es_GT groups them
+    # Each month where it belongs: read in local time (UTC-6), 1 January 2024 was December.
+    assert "dic 2023" not in texts and texts.index("ene 2024") < texts.index("feb 2024")
 
 
 def test_chart_never_runs_past_its_width() -> None:
@@ -94,6 +96,11 @@ def test_flows_chart_spec_shares_the_locale_block() -> None:
         spec = chart_spec(series, title="Tecún Umán", width=300)
     assert spec["config"]["locale"]["time"]["months"][0] == "enero"
     assert spec["autosize"]["type"] == "fit-x"
+    # Drawn from 1 January: no point or label falls on 31 December (the UTC-6 slip).
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec)
+    assert "dic" not in svg and "2018" not in svg
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -273,7 +280,6 @@ def test_recruiter_history_names_each_step_in_spanish(make_user) -> None:  # typ
 def test_public_portal_dates_an_evening_update_on_its_guatemalan_day(make_user) -> None:  # type: ignore[no-untyped-def]
     """At 21:00 in Guatemala it is already 03:00 of the next day in UTC."""
     from datetime import datetime
-    from datetime import timezone as dt_timezone
 
     from amparo.recommendations import actions
     from amparo.recommendations.models import ProgressUpdate
@@ -287,7 +293,7 @@ def test_public_portal_dates_an_evening_update_on_its_guatemalan_day(make_user) 
         actor=make_user(Role.SUPERVISOR, "MINEX"), update_id=update.pk, approve=True
     )
     actions.update_decide(actor=world["coordinator"], update_id=update.pk, approve=True)
-    evening = datetime(2026, 3, 5, 3, 0, tzinfo=dt_timezone.utc)  # 4 March, 21:00 in Guatemala
+    evening = datetime(2026, 3, 5, 3, 0, tzinfo=UTC)  # 4 March, 21:00 in Guatemala
     ProgressUpdate.objects.filter(pk=update.pk).update(created_at=evening)
     shown = public_detail(world["rec"])
     assert [e["on"] for e in shown["evidence"]] == ["2026-03-04"]

@@ -59,6 +59,9 @@ def chart_spec(
                     "title": None,
                     # Day before month ("5 ene"), as Spanish writes it; names from the locale.
                     "axis": {"format": "%-d %b", "labelOverlap": True},
+                    # Days are dates without a time: on a UTC scale, or the process's time zone
+                    # (America/Guatemala) draws each day's point at 18:00 the day before.
+                    "scale": {"type": "utc"},
                 },
                 "y": {"field": "lower", "type": "quantitative", "title": None},
                 "y2": {"field": "upper"},
@@ -99,6 +102,8 @@ def chart_spec(
                 },
             }
         )
+    for layer in layers:  # every layer reads its dates in UTC (see the scale above)
+        layer["encoding"]["x"]["timeUnit"] = "utcyearmonthdate"
     spec = {
         "$schema": SCHEMA,
         "title": fitted_title(title, width),
@@ -119,7 +124,7 @@ def cached_chart(
     from django.utils import translation
 
     lang = translation.get_language() or "es"
-    name = f"flows-chart-v4:{run_id}:{key}:{days}:{width}:{lang}"
+    name = f"flows-chart-v5:{run_id}:{key}:{days}:{width}:{lang}"
     svg = cache.get(name)
     if svg is None:
         svg = chart_svg(series, title=title, days=days, width=width)

@@ -67,7 +67,9 @@ def line_spec(
             "x": {
                 "field": "month",
                 "type": "temporal",
-                "timeUnit": "yearmonth",
+                # Months are dates without a time: read them in UTC, or the process's own
+                # time zone (America/Guatemala) puts 1 January in the previous December.
+                "timeUnit": "utcyearmonth",
                 "title": None,
                 "axis": {"format": "%b %Y", "labelOverlap": True},
             },
