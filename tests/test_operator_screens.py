@@ -292,3 +292,23 @@ def test_labour_figures_read_the_years_once_each(make_user: Any) -> None:
         assert figure_years(chief) == []
     sql = queries.captured_queries[-1]["sql"]
     assert "DISTINCT" in sql and "ORDER BY" not in sql and "registered_on" not in sql, sql
+
+
+def test_the_cases_list_counts_overdue_tasks_of_the_cases_shown_only(
+    caseworker: User, person: Any
+) -> None:
+    """Overdue tasks are counted per case on the page, not by joining every task and grouping
+    (PostgreSQL sorted the national demo's 42,000 tasks for each page of cases)."""
+    from django.utils import timezone
+
+    from amparo.cases.actions import case_open
+    from amparo.cases.models import Task
+
+    case = case_open(actor=caseworker, protocol_code="child_reception", person_id=person.pk)
+    Task.objects.filter(case=case).update(due_at=timezone.now() - timedelta(hours=1))
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(caseworker, backend="django.contrib.auth.backends.ModelBackend")
+    sql = _list_sql(client, "/cases/", "cases_case")
+    assert sql.count("GROUP BY") == sql.count('GROUP BY U0."case_id"') == 1, sql  # per case
+    assert 'LEFT OUTER JOIN "cases_task"' not in sql, sql
+    assert "2 vencidas" in client.get("/cases/").content.decode()

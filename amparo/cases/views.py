@@ -15,7 +15,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,7 +57,7 @@ from .labels import (
     task_title,
     transition_name,
 )
-from .models import Case, Referral
+from .models import Case, Referral, Task
 from .protocol import Protocol, protocol_get, protocols_latest, text
 
 PAGE_SIZE = 50
@@ -150,10 +151,16 @@ def case_list_page(request: HttpRequest) -> HttpResponse:
     )
     if filters["status"] == "closed":
         cases = cases.filter(closed_at__isnull=False)
-    now = timezone.now()
-    cases = cases.annotate(
-        overdue=Count("tasks", filter=Q(tasks__done_at__isnull=True, tasks__due_at__lt=now))
+    # Overdue tasks counted per case shown, not by joining every task to every case and
+    # grouping: PostgreSQL sorted all 42,000 tasks of the national demo for one page.
+    overdue = (
+        Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_at__lt=timezone.now())
+        .order_by()
+        .values("case")
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    cases = cases.annotate(overdue=Coalesce(Subquery(overdue), 0))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = set(
         persons_visible_to(request.user)
