@@ -328,9 +328,14 @@ def list_run(password: str, requests: int, heavy: str) -> bool:
         times = []
         for n in range(requests + 2):
             took, status, _t, _l = browser.timed("GET", path)
-            assert status == 200, f"{label} ({path}) as {username}: {status}"
+            if status != 200:  # said and counted as a miss; the other pages are still timed
+                break
             if n >= 2:
                 times.append(took)
+        if status != 200:
+            ok = False
+            print(f"  {label:<36} ANSWERED {status}  [{username} {path}]")
+            continue
         p95 = percentile(times, 95)
         over = p95 > LIST_TARGET_MS
         ok &= not over
