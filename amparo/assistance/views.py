@@ -489,7 +489,7 @@ def mobile_consulate_new(request: HttpRequest) -> HttpResponse:
             form.add_action_errors(exc)
         else:
             messages.success(request, _("Mobile consulate “%(name)s” created.") % {"name": site})
-            return _see_other(reverse("assistance:consular") + "#mobile-heading")
+            return _see_other(reverse("assistance:consular") + "#main-content")
     return _consular_page(request, status=422, mobile_form=form)
 
 
@@ -515,7 +515,9 @@ def service_new(request: HttpRequest) -> HttpResponse:
             form.add_action_errors(exc)
         else:
             messages.success(request, _("Service recorded."))
-            return _see_other(reverse("assistance:consular") + "#service-heading")
+            # To the confirmation at the top of the main content: at a phone's width the
+            # form's own heading scrolled it out of sight (issue 14).
+            return _see_other(reverse("assistance:consular") + "#main-content")
     return _consular_page(request, status=422, service_form=form)
 
 
