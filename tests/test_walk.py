@@ -202,6 +202,7 @@ class Walker:
     browsed: set[str] = field(default_factory=set)
     forms_done: set[str] = field(default_factory=set)
     downloads_done: set[str] = field(default_factory=set)
+    language_seen: set[tuple[str, str, str]] = field(default_factory=set)
     query_variants: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def fetch(
@@ -242,7 +243,10 @@ class Walker:
         if page.full and page.lang and page.lang != "es":
             self.found.add(role, url, "language", f'<html lang="{page.lang}">, not es')
         for finding in findings(page.text):
-            self.found.add(role, url, finding.kind, finding.text)
+            once = (pattern(url), finding.kind, finding.word)
+            if once not in self.language_seen:  # one report per page pattern and word
+                self.language_seen.add(once)
+                self.found.add(role, url, finding.kind, f"{finding.word!r} in “{finding.text}”")
 
     def take_browser_queue(self) -> list[str]:
         """The pages found since the last call that the browser has not seen (one a pattern)."""

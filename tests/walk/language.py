@@ -25,7 +25,8 @@ ES_PO = Path(__file__).resolve().parents[2] / "amparo/locale/es/LC_MESSAGES/djan
 
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+(?:'[a-z]+)?")
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}|<[^>]+>|&[a-z]+;")
-SNAKE_CODE = re.compile(r"(?<![\w./@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/@-])")
+# Dots allowed inside: indicator codes read "missing.nationals_abroad".
+SNAKE_CODE = re.compile(r"(?<![\w/@.-])[a-z][a-z0-9.]*_[a-z0-9_.]*[a-z0-9](?![\w/@-])")
 CAPS_CODE = re.compile(r"(?<![\w./@-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![\w/@-])")
 UTC = re.compile(
     r"\bUTC\b|\bGMT\b|[+-]00:00\b|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?Z?"
@@ -33,7 +34,7 @@ UTC = re.compile(
 # English month and day names (charts and dates formatted outside Django's localisation).
 ENGLISH_CALENDAR = frozenset(
     "january february march april june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday jan apr aug dec".split()
+    "monday tuesday wednesday thursday friday saturday sunday".split()
 )
 
 # Words of the English catalogue that are also data or Spanish in their own right. Each entry
@@ -57,6 +58,9 @@ NOT_ENGLISH = frozenset(
         "social",  # the same word in Spanish
         "internal",  # never alone; kept out of the set to avoid noise from data
         "pending",  # checked as a code instead ("pending" alone is in demo imports' data)
+        "city",  # place names in the data: "Oklahoma City", consulates in the United States
+        "beach",  # place names in the data: "Long Beach, California"
+        "demo",  # the demo UN document's symbol, "CMW/C/GTM/CO/DEMO" (data)
     }
 )
 
@@ -64,7 +68,8 @@ NOT_ENGLISH = frozenset(
 @dataclass(frozen=True)
 class Finding:
     kind: str  # "English", "code", "UTC"
-    text: str
+    word: str  # what was found (one report per page pattern and word)
+    text: str  # with its context
 
 
 @cache
@@ -93,22 +98,28 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(PLACEHOLDER.sub(" ", text))}
 
 
+# User names ("caseworker.minex") and e-mail addresses are data, whatever their words.
+ACCOUNT = re.compile(r"[\w-]+(?:\.[\w-]+)*@[\w.-]+|\b[a-z]+(?:\.[a-z]+)+\b")
+
+
 def findings(text: str, allowed: frozenset[str] = frozenset()) -> list[Finding]:
     """What on a Spanish page's visible text is English, a code or a UTC time."""
+    text = ACCOUNT.sub(lambda m: " " * len(m.group(0)), text)
     found: list[Finding] = []
-    english = english_words()
-    seen: set[str] = set()
-    for match in WORD.finditer(text):
-        word = match.group(0)
-        low = word.lower()
-        if low in english and low not in allowed and low not in seen:
-            seen.add(low)
-            found.append(Finding("English", _context(text, match.start(), match.end())))
     for pattern, kind in ((SNAKE_CODE, "code"), (CAPS_CODE, "code"), (UTC, "UTC")):
         for match in pattern.finditer(text):
             if match.group(0).lower() in allowed:
                 continue
-            found.append(Finding(kind, _context(text, match.start(), match.end())))
+            found.append(Finding(kind, match.group(0), _context(text, match.start(), match.end())))
+    # A code's words are reported as the code, not again as English.
+    plain = SNAKE_CODE.sub(lambda m: " " * len(m.group(0)), CAPS_CODE.sub(" ", text))
+    english = english_words()
+    seen: set[str] = set()
+    for match in WORD.finditer(plain):
+        low = match.group(0).lower()
+        if low in english and low not in allowed and low not in seen:
+            seen.add(low)
+            found.append(Finding("English", low, _context(plain, match.start(), match.end())))
     return found
 
 
