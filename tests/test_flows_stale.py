@@ -71,6 +71,10 @@ def test_a_run_with_no_new_counts_keeps_the_phases_and_the_charts(supervisor: Us
     assert "<svg" in card and "Sin conteos desde el 31 de marzo de 2019" in card
     assert "Alerta" in card or "Emergencia" in card
     assert "Datos hasta el 31 de marzo de 2019" in page
+    # The home page's flows panel says it too.
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    client.force_login(supervisor)
+    assert "Sin conteos desde el 31 de marzo de 2019" in client.get("/").content.decode()
 
 
 def test_a_run_without_any_counts_leaves_the_last_results_in_place(supervisor: User) -> None:

@@ -39,6 +39,7 @@ from .models import (
     StreamValue,
 )
 from .plans import plan_for
+from .queries import last_count_day
 from .series import FlowTable
 
 HISTORY_DAYS = 4 * 365  # the engine fits on at most 3 years; one more for the first refits
@@ -187,14 +188,6 @@ def _series_json(det: engine.Detection, i: int, days: np.ndarray) -> dict[str, A
         "statistic": values(det.statistic, 3),
         "phase": [engine.PHASE_NAMES[int(v)] for v in det.level[i, keep]],
     }
-
-
-def last_count_day(on_or_before: dt.date | None = None) -> dt.date | None:
-    """The last day with crossing counts (entries), on or before the given day."""
-    rows = FlowCount.objects.filter(direction="in")
-    if on_or_before is not None:
-        rows = rows.filter(date__lte=on_or_before)
-    return rows.order_by("-date").values_list("date", flat=True).first()
 
 
 def _progress(run: DetectionRun, stage: str, percent: int) -> None:

@@ -94,6 +94,14 @@ def pending_run() -> DetectionRun | None:
     )
 
 
+def last_count_day(on_or_before: dt.date | None = None) -> dt.date | None:
+    """The last day with crossing counts (entries), on or before the given day."""
+    rows = FlowCount.objects.filter(direction="in")
+    if on_or_before is not None:
+        rows = rows.filter(date__lte=on_or_before)
+    return rows.order_by("-date").values_list("date", flat=True).first()
+
+
 @dataclass(frozen=True)
 class Staleness:
     """How old the counts are: the last day with counts, and whether that is too long ago."""

@@ -447,6 +447,8 @@ def home_panel(user: Any) -> dict[str, Any]:
             "phase": phase,
             "phase_label": Phase(phase).label if phase in Phase.values else "",
             "as_of": run.as_of if run else None,
+            # Says since when no counts arrived, when that is too long ago.
+            "counts": queries.Staleness(queries.last_count_day()),
             "open_tasks": queries.tasks_for(user, open_only=True).count(),
         }
     }
