@@ -229,13 +229,17 @@ def test_a_year_s_figures_are_counted_after_the_list(national_operator: User) ->
     assert whole.status_code == 200 and "<html" in whole.content.decode()
 
 
-def test_a_month_s_figures_come_with_the_list(national_operator: User) -> None:
+def test_a_month_s_figures_are_counted_after_the_list_too(national_operator: User) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="es")
     client.force_login(national_operator, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get("/assistance/contacts/?start=2018-06-01&end=2018-06-30")
-    tables = response.context["tables"]
+    assert response.context["tables"] is None
+    assert "hx-get" in response.content.decode().split('id="counts-heading"')[1][:400]
+    fragment = client.get(
+        "/assistance/contacts/figures/?start=2018-06-01&end=2018-06-30", HTTP_HX_REQUEST="true"
+    )
+    tables = fragment.context["tables"]
     assert sum(n for _l, n in tables[1]["rows"]) == 300  # by channel: every call of June
-    assert "hx-get" not in response.content.decode().split('id="counts-heading"')[1][:400]
 
 
 # --- the consular registers' lists -------------------------------------------------------------

@@ -58,7 +58,6 @@ from .models import CivilRegistration, ContactReason, SupportContact, TravelDocu
 
 PAGE_SIZE = 50
 EXPORT_CAP = 50_000  # rows in one CSV file: a year of one consulate's calls, not the network's
-INLINE_FIGURE_DAYS = 31  # longer periods' figures load after the list (htmx)
 MAX_PAGE = queries.COUNT_CAP // queries.PAGE_SIZE  # deep OFFSETs are slow and never needed
 MOBILE_RECENT_DAYS = 90  # mobile consulates offered in the forms: running, coming or recent
 PICKER_FIELDS = {"person", "other_person"}
@@ -274,11 +273,6 @@ def contacts(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     if "start" not in query and form.data.get("start"):
         query["start"] = form.data["start"]
-    # A month's figures come with the page; a longer period's are counted after it (htmx), so
-    # the list never waits for a count of a year of contacts (1 s and more on SQLite).
-    short = bool(filters.start) and (filters.end or timezone.localdate()) - filters.start <= (
-        timedelta(days=INLINE_FIGURE_DAYS)
-    )
     shown_to = page.offset + len(page.rows)
     return render(
         request,
@@ -292,7 +286,10 @@ def contacts(request: HttpRequest) -> HttpResponse:
             "has_next": (shown_to < page.count or page.capped) and number < MAX_PAGE,
             "shown_from": page.offset + 1 if page.rows else 0,
             "shown_to": shown_to,
-            "tables": _figure_tables(request.user, filters, reasons) if short else None,
+            # The figures are counted after the list (htmx, or a link without JavaScript): the
+            # list never waits for a count of the period (a month of a busy year is 85,000
+            # contacts; a year a million, 1 s and more on SQLite).
+            "tables": None,
             "query": query.urlencode(),
         },
     )
