@@ -33,6 +33,8 @@ WEB_ROWS: dict[tuple[str, str], Row] = {
         {"kind": "occupancy", "site": "sbs-cnr-guatemala", "date": "2024-01-02", "value": "40"},
     ),
     ("POST", P + "run"): Row(Perm.FLOWS_COORDINATE, 303, {"false_alarms_per_year": "1"}),
+    # A run's progress: polled by the dashboard (htmx); a plain visit is sent to the dashboard.
+    ("GET", P + "run_status"): Row(Perm.FLOWS_READ, 303),
     ("GET", P + "alerts"): Row(Perm.FLOWS_READ, 200),
     ("GET", P + "alert"): Row(Perm.FLOWS_READ, 200),
     ("POST", P + "acknowledge"): Row(Perm.FLOWS_COORDINATE, 303, {"note": "Visto"}),
@@ -61,6 +63,7 @@ def web_world(make_user: Any, holder: Any, target: Any) -> dict[str, dict[str, A
         P + "bulletin_pdf": c,
         P + "bulletin_json": c,
         P + "task_done": {"task_id": task.pk},
+        P + "run_status": {"run_id": change.run_id},
         P + "activation": a,
         P + "support": a,
     }
