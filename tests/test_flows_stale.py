@@ -110,3 +110,17 @@ def test_fresh_counts_are_not_stale() -> None:
     overall, per_point = queries.counts_staleness()
     assert overall.last == timezone.localdate() - dt.timedelta(days=1) and not overall.stale
     assert not per_point[POINT].stale and per_point["la-mesilla"].stale
+
+
+def test_a_run_waiting_long_for_the_worker_is_said(supervisor: User) -> None:
+    """No silent wait: a run queued ten minutes ago and never started says the background
+    worker may be stopped; a click meanwhile follows that run, not a new one."""
+    load_counts(days=30)
+    run = actions.detection_request(actor=supervisor, background=True)
+    DetectionRun.objects.filter(pk=run.pk).update(
+        requested_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    assert actions.detection_request(actor=supervisor, background=True) == run
+    page = _dashboard(supervisor)
+    assert "puede que el proceso en segundo plano esté detenido" in page
+    assert reverse("flows:run_status", args=[run.pk]) in page  # still followed
