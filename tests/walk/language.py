@@ -56,6 +56,7 @@ NOT_ENGLISH = frozenset(
         "global",  # the same word in Spanish
         "personal",  # the same word in Spanish
         "social",  # the same word in Spanish
+        "dental",  # the same word in Spanish ("ficha dental")
         "internal",  # never alone; kept out of the set to avoid noise from data
         "pending",  # checked as a code instead ("pending" alone is in demo imports' data)
         "city",  # place names in the data: "Oklahoma City", consulates in the United States
