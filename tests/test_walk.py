@@ -86,7 +86,8 @@ class Findings:
     refused: dict[str, str] = field(default_factory=dict)  # form main paths refused (info)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    slowest: dict[str, float] = field(default_factory=dict)  # the slowest run of each task
+    # Each kind of task: (runs, seconds in all, seconds of the slowest run).
+    task_times: dict[str, tuple[int, float, float]] = field(default_factory=dict)
     # English, codes and UTC on Spanish pages: (kind, word) to its first context and pages.
     language: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
@@ -531,8 +532,9 @@ def check_tasks(found: Findings) -> None:
             found.add("worker", where, "task stuck", f"still {result.status}")
         if result.started_at and result.finished_at:
             took = (result.finished_at - result.started_at).total_seconds()
-            name = "task " + result.task_path.rsplit(".", 1)[-1]
-            found.slowest[name] = max(found.slowest.get(name, 0.0), took)
+            name = result.task_path.rsplit(".", 1)[-1]
+            runs, total, slowest = found.task_times.get(name, (0, 0.0, 0.0))
+            found.task_times[name] = (runs + 1, total + took, max(slowest, took))
 
 
 # --- the walk -------------------------------------------------------------------------------
@@ -602,10 +604,13 @@ def test_every_role_walks_the_whole_product(
         + ", ".join(f"{name} {s:.0f} s" for name, s in found.seconds.items())
         + ")"
     )
-    slowest = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(found.slowest.items()))
+    slowest = ", ".join(
+        f"{name} {runs}× {total:.0f} s (slowest {most:.1f} s)"
+        for name, (runs, total, most) in sorted(found.task_times.items())
+    )
     refused = "\n".join(f"  {key}: {why}" for key, why in sorted(found.refused.items()))
     text = (
-        f"{summary}\nslowest task of each kind: {slowest}\n{found.report()}\n\n"
+        f"{summary}\ntasks: {slowest}\n{found.report()}\n\n"
         "Forms whose generic main path was refused "
         f"(information, not failures):\n{refused}\n"
     )
