@@ -158,8 +158,11 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def demo_data(chromium: Any, transactional_db: None, settings: Any) -> Iterator[None]:
+def demo_data(
+    chromium: Any, transactional_db: None, settings: Any, tmp_path_factory: Any
+) -> Iterator[None]:
     """The standard demo and the national demo at 1/1000, loaded once for the whole walk."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("walk-media"))  # uploads and exports
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     out = StringIO()
