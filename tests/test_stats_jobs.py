@@ -290,3 +290,17 @@ def test_a_computation_that_lost_its_worker_is_queued_again(calls, analyst, sett
     page = _calls_page(analyst)
     assert _figure(page.content.decode()) == "3"
     assert Computation.objects.get(pk=job.pk).status == "done"
+
+
+def test_a_worker_of_another_version_does_not_recompute_in_a_loop(  # type: ignore[no-untyped-def]
+    calls, analyst, settings, monkeypatch
+):
+    settings.TASKS = DATABASE
+    _calls_page(analyst)
+    job = Computation.objects.get(kind="indicator")
+    current = jobs._code_digest
+    monkeypatch.setattr(jobs, "_code_digest", lambda: "an older Amparo")
+    compute_task.call(str(job.pk))  # a worker not yet restarted after an upgrade
+    monkeypatch.setattr(jobs, "_code_digest", current)
+    assert _figure(_calls_page(analyst).content.decode()) == "3"
+    assert Computation.objects.get(pk=job.pk).status == "done"  # kept, not queued again

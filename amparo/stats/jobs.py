@@ -28,9 +28,13 @@ logger = logging.getLogger(__name__)
 
 
 def request_key(kind: str, params: dict[str, Any], language: str) -> str:
-    """One key per distinct question: the same page, period, breakdowns and language."""
-    asked = json.dumps([kind, params, language], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(asked.encode()).hexdigest()
+    """One key per distinct question: the same page, period, breakdowns and language, asked
+    of the same version of Amparo (a new version computes its own results rather than show
+    pages laid out by the old one; it is in the key, not in the data's fingerprint, so a web
+    process and a worker of different versions never undo each other's work in a loop)."""
+    asked = [kind, params, language, _code_digest()]
+    text = json.dumps(asked, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _models_on(model: type[models.Model], path: str) -> list[type[models.Model]]:
@@ -84,8 +88,7 @@ def _table_state(model: type[models.Model]) -> list[Any]:
 @cache
 def _code_digest() -> str:
     """The code and words a result is made with (templates, the modules that compute and draw,
-    the compiled translations): a new version of Amparo recomputes the kept results rather
-    than show pages laid out by the old one. Read once per process."""
+    the compiled translations). Read once per process."""
     from pathlib import Path
 
     from django.conf import settings
@@ -109,7 +112,7 @@ def data_fingerprint() -> str:
     kept result is still true."""
     state = [[m._meta.label, *_table_state(m)] for m in source_models()]
     text = json.dumps(state, default=str, separators=(",", ":"))
-    return hashlib.sha256(f"{connection.vendor}:{_code_digest()}:{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{connection.vendor}:{text}".encode()).hexdigest()
 
 
 def _progress(computation_id: Any) -> pages.Tick:
