@@ -32,16 +32,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", **health_cached()})
 
 
+HELD_COUNT_CAP = 10_000
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from amparo.people.queries import persons_visible_to
+    from amparo.people.queries import persons_visible_count, persons_visible_to
 
     user = request.user
     context: dict[str, object] = {"role_label": Role(user.role).label}
     if has_perm(user, Perm.PERSON_READ):
         visible = persons_visible_to(user)
         context["recent"] = visible.filter(created_by=user).order_by("-created_at")[:10]
-        context["held_count"] = visible.count()
+        # Counted up to a cap: the exact size of a large institution's caseload is a statistic
+        # (the statistics pages give it); every sign-in should not scan every person.
+        held = persons_visible_count(user, cap=HELD_COUNT_CAP)
+        context["held_count"] = min(held, HELD_COUNT_CAP)
+        context["held_more"] = held > HELD_COUNT_CAP
     if has_perm(user, Perm.STATS_READ):
         from amparo.people.models import Involvement
 

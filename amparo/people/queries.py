@@ -44,6 +44,24 @@ def persons_visible_to(actor: User) -> QuerySet[Person]:
     )
 
 
+def persons_visible_count(actor: User, *, cap: int) -> int:
+    """How many people the actor may see, counted up to `cap` + 1 (more means "more than cap").
+
+    The same rule as `persons_visible_to`, read from the institution's involvements: an
+    institution holding a few hundred of a million people counts them through its own index
+    instead of checking every person.
+    """
+    if not has_perm(actor, Perm.PERSON_READ) or actor.institution_id is None:
+        return 0
+    involvements = Involvement.objects.filter(
+        institution_id=actor.institution_id,
+        ended_at__isnull=True,
+        person__voided_at__isnull=True,
+        person__merged_into__isnull=True,
+    ).filter(Q(person__protected=False) | Q(team__isnull=True) | Q(team_id=actor.team_id))
+    return involvements.order_by().values("person_id").distinct()[: cap + 1].count()
+
+
 def _visible_via(actor: User, person_ref: str, protected_lookup: str) -> Q:
     """The need-to-know rule as a per-row condition: `person_ref` names the person's id in the
     outer query and `protected_lookup` its protected flag."""
