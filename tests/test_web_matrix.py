@@ -110,7 +110,9 @@ ROWS: dict[tuple[str, str], Row] = {
         Perm.PERSON_VOID, 302, {"reason": "Registro duplicado"}, person=True
     ),
     ("GET", "assistance:contacts"): Row(Perm.ASSISTANCE_READ, 200, query="?reason=information"),
-    ("GET", "assistance:contact_figures"): Row(Perm.ASSISTANCE_READ, 200, query="?reason=information"),
+    ("GET", "assistance:contact_figures"): Row(
+        Perm.ASSISTANCE_READ, 200, query="?reason=information"
+    ),
     ("GET", "assistance:contact_new"): Row(Perm.ASSISTANCE_WRITE, 200),
     ("POST", "assistance:contact_new"): Row(
         Perm.ASSISTANCE_WRITE,
