@@ -79,7 +79,10 @@ def test_layouts_are_published(make_user):
         "required": True,
         "help": kinds["contacts"]["columns"][0]["help"],
         "example": "MX-2018-000123",
+        "values": [],
     }
+    channel = next(c for c in kinds["contacts"]["columns"] if c["name"] == "channel")
+    assert any(code == "call" and label for code, label in channel["values"])
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from amparo.cases.models import ServiceDelivery
+from amparo.cases.models import ServiceDelivery, ServiceKind
 from amparo.core.models import Country, Site
 from amparo.imports.layouts import (
     CellError,
@@ -117,7 +117,7 @@ CONTACTS = register(
             Column(
                 "channel",
                 not_empty(_channel),
-                help=gettext_lazy("call, message, web_form or walk_in."),
+                values=tuple(SupportContact.Channel.choices),
                 example="call",
             ),
             Column(
@@ -137,9 +137,7 @@ CONTACTS = register(
             Column(
                 "outcome",
                 not_empty(choice(SupportContact.Outcome.values)),
-                help=gettext_lazy(
-                    "information, referred, case_opened, case_updated, missing_report or dropped."
-                ),
+                values=tuple(SupportContact.Outcome.choices),
                 example="information",
             ),
             Column(
@@ -281,7 +279,7 @@ PERSON_COLUMNS = (
         "sex",
         choice(Sex.values + ["f", "m", "x", "u"]),
         required=False,
-        help=gettext_lazy("F, M, X or U."),
+        values=tuple(Sex.choices),
         example="F",
     ),
     Column("birth_date", not_future(a_date), required=False, sql_type="date", example="1990-07-21"),
@@ -289,7 +287,7 @@ PERSON_COLUMNS = (
         "document_type",
         choice(DocumentType.values),
         required=False,
-        help=gettext_lazy("dpi, passport, birth_certificate, consular_id, ..."),
+        values=tuple(DocumentType.choices),
         example="passport",
     ),
     Column("document_number", text(40), required=False, example="A1234567"),
@@ -394,10 +392,7 @@ SERVICES = register(
             Column(
                 "kind",
                 not_empty(choice(CONSULAR_SERVICE_KINDS)),
-                help=gettext_lazy(
-                    "passport, consular_id, birth_registration, civil_registry, "
-                    "certification, legal_aid, lawyer or information."
-                ),
+                values=tuple((kind, ServiceKind(kind).label) for kind in CONSULAR_SERVICE_KINDS),
                 example="passport",
             ),
             *PERSON_COLUMNS,
@@ -499,7 +494,7 @@ CIVIL_REGISTRATIONS = register(
             Column(
                 "kind",
                 not_empty(choice(CivilRegistration.Kind.values)),
-                help=gettext_lazy("birth, marriage or death."),
+                values=tuple(CivilRegistration.Kind.choices),
                 example="birth",
             ),
             Column(
@@ -615,7 +610,7 @@ TRAVEL_DOCUMENTS = register(
             Column(
                 "kind",
                 not_empty(choice(TravelDocument.Kind.values)),
-                help=gettext_lazy("child_passport, special_pass or travel_authorisation."),
+                values=tuple(TravelDocument.Kind.choices),
                 example="child_passport",
             ),
             Column(
@@ -623,13 +618,17 @@ TRAVEL_DOCUMENTS = register(
             ),
             Column("site", not_empty(_site), example="mx-tapachula"),
             Column(
-                "status", choice(TravelDocument.Status.values), required=False, example="issued"
+                "status",
+                choice(TravelDocument.Status.values),
+                required=False,
+                values=tuple(TravelDocument.Status.choices),
+                example="issued",
             ),
             Column(
                 "consent_basis",
                 choice(TravelDocument.ConsentBasis.values),
                 required=False,
-                help=gettext_lazy("adult, both_parents or court_order."),
+                values=tuple(TravelDocument.ConsentBasis.choices),
                 example="both_parents",
             ),
             Column("parent1_name", text(200), required=False, example="Rosa Coc"),

@@ -8,6 +8,7 @@ values that satisfy their JSON Schema, supervisor approval). Works for any proto
 from __future__ import annotations
 
 import random
+import zlib
 from collections import deque
 from typing import Any
 
@@ -69,21 +70,47 @@ def _path(protocol: Protocol, target: str) -> list[TransitionSpec] | None:
     return None
 
 
+# The people behind the accounts that hold the demo cases: a Spanish name like every other demo
+# account's, since the name is shown in the header and the accounts table (never a role word).
+_CASE_HOLDERS = (
+    ("Lucía", "Ajú"),
+    ("Andrés", "Morales"),
+    ("Claudia", "Xicará"),
+    ("Esteban", "Pérez"),
+    ("Marta", "Sic"),
+    ("Rodrigo", "Cifuentes"),
+    ("Irma", "Batz"),
+    ("Julio", "Monterroso"),
+)
+
+
+def _holder_name(username: str) -> tuple[str, str]:
+    # crc32, not hash(): the same account gets the same name in every run of the demo.
+    return _CASE_HOLDERS[zlib.crc32(username.encode()) % len(_CASE_HOLDERS)]
+
+
 def _demo_user(code: str, role: str) -> User:
     institution = Institution.objects.get(code=code)
     team = Team.objects.get(institution=institution, code="protection")
+    username = f"{role}.{code.lower()}"
+    first_name, last_name = _holder_name(username)
     user, created = User.objects.get_or_create(
-        username=f"{role}.{code.lower()}",
+        username=username,
         defaults={
             "institution": institution,
             "team": team,
             "role": role,
-            "first_name": role.title(),
+            "first_name": first_name,
+            "last_name": last_name,
         },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    elif user.first_name == role.title() and not user.last_name:
+        # A demo made before the accounts had names: give it its person's name.
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
     return user
 
 

@@ -34,7 +34,7 @@ from amparo.imports.merging import new_staged_rows, staged_count
 from amparo.imports.reading import FileRefused
 
 from .actions import MAX_COUNT
-from .models import FlowCount, Group
+from .models import Direction, FlowCount, Group
 
 DIRECTIONS = {
     "in": "in",
@@ -206,7 +206,7 @@ FLOWS = register(
                 example="tecun-uman-i",
             ),
             Column(
-                "direction", not_empty(_direction), help=gettext_lazy("in or out."), example="in"
+                "direction", not_empty(_direction), values=tuple(Direction.choices), example="in"
             ),
             Column(
                 "nationality",
@@ -219,7 +219,7 @@ FLOWS = register(
             Column(
                 "people_group",
                 not_empty(_group),
-                help=gettext_lazy("adults, families or unaccompanied_children."),
+                values=tuple(Group.choices),
                 example="families",
             ),
             Column(

@@ -27,6 +27,8 @@ class ColumnOut(Schema):
     required: bool
     help: str
     example: str
+    # The values a cell may hold: code (what the file contains) and its label.
+    values: list[tuple[str, str]] = []
 
 
 class LayoutOut(Schema):
@@ -90,7 +92,13 @@ def layouts(request: HttpRequest) -> list[dict[str, Any]]:
             "title": str(layout.title),
             "description": str(layout.description),
             "columns": [
-                {"name": c.name, "required": c.required, "help": str(c.help), "example": c.example}
+                {
+                    "name": c.name,
+                    "required": c.required,
+                    "help": str(c.help),
+                    "example": c.example,
+                    "values": [(value, str(label)) for value, label in c.values],
+                }
                 for c in layout.columns
             ],
         }

@@ -49,6 +49,9 @@ class Column:
     sql_type: str = "text"
     help: str | Promise = ""
     example: str = ""
+    # The values a cell may hold, as (code, label): the import page shows each code as code
+    # (what the file must contain) beside its label, never as one sentence of codes.
+    values: tuple[tuple[str, str | Promise], ...] = ()
 
 
 @dataclass(frozen=True)
