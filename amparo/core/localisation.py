@@ -131,7 +131,20 @@ def with_locale(spec: dict[str, Any], language: str | None = None) -> dict[str, 
     (the title and axis labels inside that width, never past the right edge)."""
     config = dict(spec.get("config") or {})
     config["locale"] = vega_locale(language)
-    return {**spec, "autosize": {"type": "fit-x", "contains": "padding"}, "config": config}
+    # Vega writes its own ARIA descriptions of every mark, axis and title in English ("X-axis
+    # for a utc scale…"): turned off, the picture is named by its `description` in the reader's
+    # language instead (the chart's title unless the spec says more).
+    config["aria"] = False
+    title = spec.get("title")
+    text = title.get("text", "") if isinstance(title, dict) else title or ""
+    named = " ".join(text) if isinstance(text, list) else str(text)
+    description = spec.get("description") or named
+    return {
+        **spec,
+        "description": description,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "config": config,
+    }
 
 
 def local_datetime(value: Any) -> datetime | None:

@@ -104,8 +104,15 @@ def chart_spec(
         )
     for layer in layers:  # every layer reads its dates in UTC (see the scale above)
         layer["encoding"]["x"]["timeUnit"] = "utcyearmonthdate"
+    from django.utils.translation import gettext as _
+
     spec = {
         "$schema": SCHEMA,
+        "description": _(
+            "%(title)s: daily observed count, expected count with its 95 %% band, and the "
+            "days in watch, alert or emergency"
+        )
+        % {"title": title},
         "title": fitted_title(title, width),
         "width": width,
         "height": HEIGHT,
@@ -124,7 +131,7 @@ def cached_chart(
     from django.utils import translation
 
     lang = translation.get_language() or "es"
-    name = f"flows-chart-v5:{run_id}:{key}:{days}:{width}:{lang}"
+    name = f"flows-chart-v6:{run_id}:{key}:{days}:{width}:{lang}"
     svg = cache.get(name)
     if svg is None:
         svg = chart_svg(series, title=title, days=days, width=width)
@@ -140,8 +147,8 @@ def chart_svg(series: dict[str, Any], *, title: str, days: int = 120, width: int
         import vl_convert as vlc
 
         # Month names and separators in the reader's conventions: `config.locale` (CLDR).
-        svg = vlc.vegalite_to_svg(chart_spec(series, title=title, days=days, width=width))
-        return responsive_svg(svg, title)
+        spec = chart_spec(series, title=title, days=days, width=width)
+        return responsive_svg(vlc.vegalite_to_svg(spec), spec["description"])
     except Exception:  # a chart must never break the page: say so, and log why
         from django.utils.translation import gettext as _
 

@@ -76,6 +76,8 @@ def stream_label(key: str) -> str:
     if kind in StreamKind.values and rest:
         site = Site.objects.filter(code=rest).first()
         return f"{StreamKind(kind).label}: {site.name if site is not None else rest}"
+    if kind in StreamKind.values:  # the national sum of a kind (`occupancy`, `clinic`)
+        return str(StreamKind(kind).label)
     if key == "national":
         return _("National total")
     site = Site.objects.filter(code=key).first()  # a crossing point's own stream

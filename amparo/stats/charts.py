@@ -8,11 +8,13 @@ so nothing runs past the right edge of a phone."""
 from __future__ import annotations
 
 import html
+import re
 import textwrap
 from datetime import date
 from typing import Any
 
 import vl_convert as vlc
+from django.utils.translation import gettext as _
 
 from amparo.core.localisation import with_locale
 
@@ -48,7 +50,10 @@ def bar_spec(
                 "axis": {"labelLimit": int(width * 0.45)},
             },
             "x": {"field": "value", "type": "quantitative", "title": None},
-            "tooltip": [{"field": "label"}, {"field": "value", "format": ",~f"}],
+            "tooltip": [
+                {"field": "label", "title": _("Category")},
+                {"field": "value", "format": ",~f", "title": _("Value")},
+            ],
         },
     }
     return with_locale(spec, language)
@@ -79,11 +84,17 @@ def line_spec(
     return with_locale(spec, language)
 
 
+_VEGA_ARIA = re.compile(r' (?:aria-label|aria-roledescription|aria-description|role)="[^"]*"')
+
+
 def responsive_svg(text: str, label: str | None = None) -> str:
     """vl-convert's SVG made to shrink with its container, never wider than drawn. The page's
     Content-Security-Policy refuses inline `style` attributes, so the sizing is a class of
     amparo.css (`.amparo-chart`); an accessible name is given when there is one."""
     head, sep, rest = text.partition(">")
+    # The picture is one image named in the reader's language; what Vega still says of its
+    # parts (its title as "Title text '…'", "group mark container") is English and repeats it.
+    rest = _VEGA_ARIA.sub("", rest)
     if 'class="' in head:
         head = head.replace('class="', 'class="amparo-chart ', 1)
     else:
@@ -94,7 +105,7 @@ def responsive_svg(text: str, label: str | None = None) -> str:
 
 def svg(spec: dict[str, Any]) -> str:
     """The chart as inline SVG that shrinks to a phone's width."""
-    return responsive_svg(vlc.vegalite_to_svg(spec))
+    return responsive_svg(vlc.vegalite_to_svg(spec), spec.get("description"))
 
 
 def png(spec: dict[str, Any], scale: float = 2) -> bytes:

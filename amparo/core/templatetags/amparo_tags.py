@@ -123,3 +123,12 @@ def object_type_label_filter(name: str) -> str:
     """An audit entry's record type (`TravelDocument`) in the reader's language."""
     return object_type_label(str(name))
 
+
+
+@register.filter
+def can(user: Any, perm: str) -> bool:
+    """Whether the user holds a permission (`Perm` member name), for links to pages that would
+    otherwise answer 403: `{% if user|can:"FLOWS_WRITE" %}`."""
+    from amparo.core.permissions import Perm, has_perm
+
+    return has_perm(user, Perm[str(perm)])
