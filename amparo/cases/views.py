@@ -45,6 +45,8 @@ from .forms import (
     SchemaForm,
     ServiceForm,
     StepForm,
+    choice_label,
+    property_label,
 )
 from .labels import (
     closure_reason_label,
@@ -425,6 +427,26 @@ def _schema_forms(
     return forms
 
 
+def _nested_text(value: Any, prop: dict[str, Any]) -> str:
+    """A saved object or list of objects in words: one "Label: value" per field, labels and
+    options from the protocol's schema, one line per item (never the raw JSON)."""
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, dict):
+        props = prop.get("properties") or {}
+        return "; ".join(
+            f"{property_label(k, props.get(k) or {})}: {_nested_text(v, props.get(k) or {})}"
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+        joiner = "\n" if any(isinstance(v, dict) for v in value) else ", "
+        return joiner.join(_nested_text(v, items) for v in value)
+    if "enum" in prop or "x-enum-titles" in prop:
+        return choice_label(value, prop)
+    return str(value)
+
+
 def _readable_values(form: SchemaForm, saved: dict[str, Any]) -> list[dict[str, str]]:
     """A saved form as label and value, for those who may read it but not change it."""
     rows = []
@@ -432,8 +454,13 @@ def _readable_values(form: SchemaForm, saved: dict[str, Any]) -> list[dict[str, 
         field = form.fields.get(name)
         label = str(field.label) if field is not None else name
         choices = dict(getattr(field, "choices", []) or [])
+        prop = (form.schema.get("properties") or {}).get(name) or {}
         if isinstance(value, bool):
             shown = _("Yes") if value else _("No")
+        elif isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+        ):
+            shown = _nested_text(value, prop if isinstance(prop, dict) else {})
         elif isinstance(value, list):
             shown = ", ".join(str(choices.get(str(v), v)) for v in value)
         else:

@@ -135,7 +135,7 @@ def _detail_page(
         "tags": tags,
         "assignments": rec.assignments.select_related("institution"),
         "actions_list": rec.actions.select_related("institution"),
-        "indicators": rec.indicators.select_related("institution"),
+        "indicators": _with_stats_titles(rec.indicators.select_related("institution")),
         "updates": updates,
         "decidable": decidable,
         "similar": Recommendation.objects.filter(group_id=rec.group_id).exclude(pk=rec.pk)[:20]
@@ -157,6 +157,18 @@ def _detail_page(
         "history": list(reversed(rec.history)),
     }
     return render(request, "recommendations/detail.html", context, status=status)
+
+
+def _with_stats_titles(indicators: Any) -> list[Any]:
+    """Each follow-up indicator with the title of the statistics indicator it points to
+    (`stats_title`), so the page names it rather than showing its code."""
+    from amparo.stats.registry import get as stats_indicator
+
+    out = list(indicators)
+    for i in out:
+        found = stats_indicator(i.stats_indicator) if i.stats_indicator else None
+        i.stats_title = str(found.title) if found is not None else i.stats_indicator
+    return out
 
 
 def _rec(request: HttpRequest, rec_id: Any) -> Recommendation:

@@ -282,13 +282,28 @@ def grouping_sets(
     return whole, [make_table(ind, dims, dict(found[dims]), whole) for dims in asked]
 
 
+def _code_choices(target: Any, codes: set[str]) -> list[tuple[str, Any]]:
+    """Labels for a text field that declares no choices: a case's protocol by the protocol's
+    title; a status kept on a shared base (registrations, travel documents) by its model's
+    `Status` choices. Protocols only those counted (there are many, most not in every table)."""
+    name = getattr(target, "name", "")
+    if name == "protocol_code":
+        from amparo.cases.protocol import protocols_latest
+
+        return [(p.code, p.title) for p in protocols_latest() if p.code in codes]
+    status = getattr(getattr(target, "model", None), "Status", None)
+    if name == "status" and status is not None:
+        return list(status.choices)
+    return []
+
+
 def value_labels(ind: Indicator, dim: str, codes: set[str]) -> dict[str, str]:
     """Display labels for a dimension's codes, in display order; fixed choices come first
     (all of them, so a category with no record shows as zero)."""
     if dim == "age_group":
         return {code: str(label) for code, label, _l, _h in AGE_GROUPS}
     target = resolve_path(ind.model_class, ind.disaggregations[dim])
-    choices = getattr(target, "choices", None)
+    choices = getattr(target, "choices", None) or _code_choices(target, codes)
     if choices:
         out = {str(k): str(v) for k, v in choices}
         out.update({c: c or _("Not recorded") for c in sorted(codes) if c not in out})
