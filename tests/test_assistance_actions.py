@@ -166,16 +166,17 @@ def _consulate() -> Site:
 
 
 def test_services_against_distinct_people_at_consulates_and_mobile(caseworker, person):
+    when = timezone.now() - timedelta(days=1)
+    # A service at a mobile consulate falls on one of its days.
     mobile = mobile_consulate_create(
         actor=caseworker,
         consulate_code="US_LOS_ANGELES",
         city="Bakersfield",
-        opens_on=date(2018, 3, 10),
-        closes_on=date(2018, 3, 11),
+        opens_on=timezone.localdate(when),
+        closes_on=timezone.localdate(when) + timedelta(days=1),
     )
     assert mobile.parent == _consulate() and mobile.kind == Site.Kind.MOBILE_CONSULATE
     other = register(caseworker, given="Pedro", first="Xol")
-    when = timezone.now() - timedelta(days=1)
     service_record(
         actor=caseworker,
         person_id=person.pk,

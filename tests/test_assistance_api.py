@@ -276,7 +276,12 @@ def test_services_recorded_at_consulates_count_against_people(caseworker, make_u
     mobile = _post(
         client,
         "/mobile-consulates",
-        {"consulate": "us-los-angeles", "city": "Bakersfield", "opens_on": "2018-03-10"},
+        # Open today: the services below are recorded now, on one of its days.
+        {
+            "consulate": "us-los-angeles",
+            "city": "Bakersfield",
+            "opens_on": str(timezone.localdate()),
+        },
     ).json()
     ana = register(caseworker, given="Ana", first="Xol")
     luis = register(caseworker, given="Luis", first="Coc")
