@@ -44,11 +44,6 @@ from .walk.pages import Form, Page, emptied, filled, parse, pattern, query, rout
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # Until the fixes for issue 14 land: the walk runs and lists what it finds, without
-    # failing the suite. Remove this mark once the lead says the fixes are in.
-    pytest.mark.xfail(
-        strict=False, reason="issue 14: the walk's findings are being fixed by other helpers"
-    ),
 ]
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -82,6 +82,11 @@ class JSONField(forms.CharField):
 
     widget = forms.Textarea
 
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # JSON is typed with its codes as keys and values: marked so that page translators
+        # (and the whole-product walk's language check) leave it as written.
+        return {**super().widget_attrs(widget), "translate": "no", "spellcheck": "false"}
+
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
         if text in self.empty_values:

@@ -150,7 +150,7 @@ def parse(url: str, body: bytes) -> Page:
 def visible_text(doc: lxml_html.HtmlElement) -> str:
     """The text a person meets: element text, option labels, button values and the
     attributes read aloud or shown on hover. Subtrees marked lang="en" (the language
-    switch) and <code>/<kbd>/<samp> are left out; hidden submenus are kept (they open)."""
+    switch), <code>/<kbd>/<samp> and translate="no" are left out; hidden submenus are kept."""
     chunks: list[str] = []
 
     def walk(element: lxml_html.HtmlElement) -> None:
@@ -160,7 +160,12 @@ def visible_text(doc: lxml_html.HtmlElement) -> str:
             return
         # Marked as code on purpose: what a person types into a file or a command (an import
         # layout's column names and examples), not words of the interface.
-        if element.get("lang", "").startswith("en") or element.tag in ("code", "kbd", "samp"):
+        # Also what the page marks translate="no" (JSON a person types, with its codes).
+        if (
+            element.get("lang", "").startswith("en")
+            or element.tag in ("code", "kbd", "samp")
+            or element.get("translate") == "no"
+        ):
             if element.tail:
                 chunks.append(element.tail)
             return
