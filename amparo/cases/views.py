@@ -434,9 +434,12 @@ def _nested_text(value: Any, prop: dict[str, Any]) -> str:
         return str(_("Yes") if value else _("No"))
     if isinstance(value, dict):
         props = prop.get("properties") or {}
+        # In the schema's order, not the stored one: PostgreSQL's jsonb reorders keys.
+        order = {key: n for n, key in enumerate(props)}
+        keys = sorted(value, key=lambda k: (order.get(k, len(order)), k))
         return "; ".join(
-            f"{property_label(k, props.get(k) or {})}: {_nested_text(v, props.get(k) or {})}"
-            for k, v in value.items()
+            f"{property_label(k, props.get(k) or {})}: {_nested_text(value[k], props.get(k) or {})}"
+            for k in keys
         )
     if isinstance(value, list):
         items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
