@@ -36,6 +36,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from . import test_browser as tb
 from .conftest import empty_audit_trail
 from .walk import browser as checks
 from .walk.language import findings
@@ -46,15 +47,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEMO_PASSWORD = "amparo-demo-2026"
 DEMO_PEOPLE = int(os.environ.get("WALK_PEOPLE", "120"))
 NATIONAL_SCALE = float(os.environ.get("WALK_SCALE", "0.001"))
@@ -125,31 +117,8 @@ class Findings:
 # --- fixtures -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"the walk cannot run in CI: {message}", pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an asyncio loop in this thread, which Django takes for an
-    # async context; the ORM calls of the walk are plain synchronous code.
-    allow_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                yield browser
-            finally:
-                browser.close()
-    finally:
-        if allow_async_unsafe is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = allow_async_unsafe
+# Debian's chromium, launched once per module as for every browser test (test_browser.py).
+chromium = tb.browser
 
 
 @pytest.fixture
